@@ -1,0 +1,54 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gcl.MLNet.Networks;
+
+/// <summary>
+/// A fully connected network with SiLU activations between layers: the building block of the energy network
+/// and of the flow conditioners. Smooth activations keep the energy's gradients (and the flow's Jacobians) smooth.
+/// </summary>
+internal sealed class Mlp : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<Linear> layers;
+
+    /// <summary>Creates an MLP <paramref name="inputSize"/> → hidden… → <paramref name="outputSize"/>.</summary>
+    /// <param name="name">Module name (appears in state-dict keys).</param>
+    /// <param name="inputSize">Width of the input.</param>
+    /// <param name="hiddenSizes">Widths of the hidden layers, in order (may be empty: a linear map).</param>
+    /// <param name="outputSize">Width of the output.</param>
+    /// <param name="zeroLastLayer">Start the last layer at zero (identity-initialized flows, zero energy tilt).</param>
+    public Mlp(string name, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, bool zeroLastLayer = false)
+        : base(name)
+    {
+        var widths = new List<int> { inputSize };
+        widths.AddRange(hiddenSizes);
+        widths.Add(outputSize);
+        layers = new ModuleList<Linear>();
+        for (int i = 0; i + 1 < widths.Count; i++)
+        {
+            layers.Add(nn.Linear(widths[i], widths[i + 1]));
+        }
+        if (zeroLastLayer)
+        {
+            using var _ = no_grad();
+            layers[^1].weight!.zero_();
+            layers[^1].bias!.zero_();
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>The linear layers, first to last (for exporters).</summary>
+    public IReadOnlyList<Linear> Layers => layers.ToList();
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        var h = input;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            h = layers[i].forward(h);
+            if (i + 1 < layers.Count) h = nn.functional.silu(h);
+        }
+        return h;
+    }
+}
