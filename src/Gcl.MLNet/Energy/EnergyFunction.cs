@@ -1,0 +1,24 @@
+using static TorchSharp.torch;
+
+namespace Gcl.MLNet.Energy;
+
+/// <summary>
+/// An energy E(u) over standardized rows u: the unnormalized model is p(u) = exp(-E(u)) / Z.
+/// <c>forward</c> maps a batch [N, d] to energies [N]. Lower energy = more probable.
+/// </summary>
+internal abstract class EnergyFunction : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the module with its state-dict name.</summary>
+    protected EnergyFunction(string name) : base(name)
+    {
+    }
+
+    /// <summary>Number of features of a row.</summary>
+    public abstract int Dimension { get; }
+
+    /// <summary>
+    /// The part of the energy the magnitude penalty acts on: the whole energy for free-form networks, only the
+    /// learned correction for energies built on a reference density.
+    /// </summary>
+    public abstract Tensor PenalizedPart(Tensor input);
+}

@@ -1,0 +1,47 @@
+using Gcl.MLNet.Networks;
+using static TorchSharp.torch;
+
+namespace Gcl.MLNet.Energy;
+
+/// <summary>
+/// Free-form energy: E(u) = MLP(u) + confinement * |u|² / 2. The weak quadratic confinement keeps exp(-E)
+/// integrable far from the data, where the network alone is unconstrained (the paper's plain recipe).
+/// </summary>
+internal sealed class MlpEnergy : EnergyFunction
+{
+    private readonly Mlp network;
+    private readonly double confinement;
+
+    /// <summary>Creates the energy for rows of <paramref name="dimension"/> features.</summary>
+    /// <param name="dimension">Number of features.</param>
+    /// <param name="hiddenSizes">Hidden widths of the MLP.</param>
+    /// <param name="confinement">Weight of the quadratic confinement term (non-negative).</param>
+    public MlpEnergy(int dimension, IReadOnlyList<int> hiddenSizes, double confinement)
+        : base(nameof(MlpEnergy))
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(confinement);
+        Dimension = dimension;
+        this.confinement = confinement;
+        network = new Mlp("network", dimension, hiddenSizes, 1);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override int Dimension { get; }
+
+    /// <summary>The network (for exporters).</summary>
+    public Mlp Network => network;
+
+    /// <summary>Weight of the quadratic confinement term.</summary>
+    public double Confinement => confinement;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        var energy = network.forward(input).squeeze(-1);
+        return confinement == 0 ? energy : energy + 0.5 * confinement * input.square().sum(-1);
+    }
+
+    /// <inheritdoc />
+    public override Tensor PenalizedPart(Tensor input) => forward(input);
+}
