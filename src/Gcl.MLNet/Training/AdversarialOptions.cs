@@ -1,0 +1,50 @@
+namespace Gcl.MLNet.Training;
+
+/// <summary>
+/// Settings of the adversarial stage (discriminator = energy + b, generator = flow). Defaults come from the
+/// experiments in docs/experiments.md.
+/// </summary>
+internal sealed record AdversarialOptions
+{
+    /// <summary>Iteration budget; one iteration is one discriminator step and one generator step.</summary>
+    public int Iterations { get; init; } = 2000;
+
+    /// <summary>Rows per data batch and per generator batch (equal, so their union is the paper's mixture).</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Adam learning rate of the energy and of b.</summary>
+    public double EnergyLearningRate { get; init; } = 3e-3;
+
+    /// <summary>Adam learning rate of the generator; much lower than the energy's (the reference run needed about 1/60).</summary>
+    public double GeneratorLearningRate { get; init; } = 5e-5;
+
+    /// <summary>Adam's first-moment decay.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Adam's second-moment decay.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Weight of the magnitude penalty mean(h²) on data and generator batches (h: the energy's penalized part).</summary>
+    public double EnergyPenalty { get; init; } = 1e-3;
+
+    /// <summary>Largest gradient norm per step (both players).</summary>
+    public double GradientClip { get; init; } = 10;
+
+    /// <summary>Iterations between validation evaluations (log Z re-estimated each time).</summary>
+    public int EvaluationInterval { get; init; } = 100;
+
+    /// <summary>Importance samples per validation log Z estimate.</summary>
+    public int EvaluationSamples { get; init; } = 4096;
+
+    /// <summary>Evaluations without a better validation log-likelihood before training stops.</summary>
+    public int Patience { get; init; } = 5;
+
+    /// <summary>Rollbacks after divergence before training stops at the best validated state.</summary>
+    public int MaxRollbacks { get; init; } = 3;
+
+    /// <summary>Weight of the broad Gaussian in the defensive-mixture proposal.</summary>
+    public double ProposalGaussianWeight { get; init; } = 0.1;
+
+    /// <summary>Standard deviation of the broad Gaussian in standardized units.</summary>
+    public double ProposalGaussianScale { get; init; } = 2.0;
+}

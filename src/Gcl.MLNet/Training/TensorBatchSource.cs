@@ -1,0 +1,35 @@
+using static TorchSharp.torch;
+
+namespace Gcl.MLNet.Training;
+
+/// <summary>An <see cref="IBatchSource"/> over rows already held in one tensor (tests, small in-memory data).</summary>
+internal sealed class TensorBatchSource : IBatchSource, IDisposable
+{
+    private readonly Tensor rows;
+
+    /// <summary>Wraps a [n, d] tensor; the source keeps its own reference.</summary>
+    public TensorBatchSource(Tensor rows)
+    {
+        if (rows.dim() != 2 || rows.shape[0] == 0) throw new ArgumentException("Expected a non-empty [n, d] tensor.", nameof(rows));
+        this.rows = rows.detach().clone().DetachFromDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public int Dimension => (int)rows.shape[1];
+
+    /// <inheritdoc />
+    public IEnumerable<Tensor> Epoch(int batchSize, Generator generator)
+    {
+        long count = rows.shape[0];
+        // Detached: the caller's per-batch dispose scopes must not free the permutation mid-epoch.
+        using var order = randperm(count, generator: generator).DetachFromDisposeScope();
+        for (long start = 0; start < count; start += batchSize)
+        {
+            long length = Math.Min(batchSize, count - start);
+            yield return rows.index_select(0, order.narrow(0, start, length));
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => rows.Dispose();
+}
