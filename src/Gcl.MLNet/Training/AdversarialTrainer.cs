@@ -184,10 +184,10 @@ internal sealed class AdversarialTrainer
         }
     }
 
-    private TrainerSnapshot TakeSnapshot() => new(ModuleSnapshot.Take(energy), ModuleSnapshot.Take(generator), LogPartitionBias);
+    private TrainerSnapshot TakeSnapshot() => new(ParameterSnapshot.Take(energy), ParameterSnapshot.Take(generator), LogPartitionBias);
 
     /// <summary>Energy, generator and b, restorable together.</summary>
-    private sealed class TrainerSnapshot(ModuleSnapshot energyState, ModuleSnapshot generatorState, double bias) : IDisposable
+    private sealed class TrainerSnapshot(ParameterSnapshot energyState, ParameterSnapshot generatorState, double bias) : IDisposable
     {
         public void Restore(AdversarialTrainer trainer)
         {

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Gcl.MLNet.Energy;
+using Gcl.MLNet.Flows;
+using Gcl.MLNet.Model;
+using static TorchSharp.torch;
+
+namespace Gcl.MLNet.Training;
+
+/// <summary>
+/// Trains an <see cref="EnergyModel"/> from standardized rows: the flow's maximum-likelihood warm start, the
+/// adversarial stage, the final unbiased log Z, and the anomaly threshold. The stages, in order, are those of
+/// DESIGN.md section 2.
+/// </summary>
+internal static class EnergyModelTrainer
+{
+    /// <summary>Rows per forward pass when scoring.</summary>
+    private const int ScoringBatchSize = 4096;
+
+    /// <summary>Runs every stage and returns the fitted model.</summary>
+    /// <param name="data">Standardized training rows.</param>
+    /// <param name="validation">Standardized validation rows [m, d], float32.</param>
+    /// <param name="standardizer">The map from raw to standardized units (kept by the model).</param>
+    /// <param name="settings">What to train and how.</param>
+    /// <param name="progress">Receives progress reports.</param>
+    /// <param name="summaryFacts">Facts about the data the caller knows (rows, skipped rows); completed here.</param>
+    public static EnergyModel Train(IBatchSource data, Tensor validation, Standardizer standardizer, TrainingSettings settings,
+        Action<TrainingProgress>? progress, TrainingDataFacts summaryFacts)
+    {
+        var clock = Stopwatch.StartNew();
+        var history = new List<TrainingProgress>();
+        void Report(TrainingProgress report)
+        {
+            history.Add(report);
+            progress?.Invoke(report);
+        }
+
+        using var random = new Generator(unchecked((ulong)settings.Seed));
+        var generator = NormalizingFlow.Create(data.Dimension, settings.Flow, settings.Seed);
+        EnergyFunction? energy = null;
+        try
+        {
+            var warmStart = new MaximumLikelihoodTrainer(settings.WarmStart).Train(
+                generator,
+                () => data.Epoch(settings.Adversarial.BatchSize, random),
+                validation,
+                epoch => Report(new TrainingProgress(TrainingPhase.WarmStart, epoch.Epoch, settings.WarmStart.MaxEpochs, double.NaN,
+                    epoch.TrainNegativeLogLikelihood, epoch.ValidationLogLikelihood, double.NaN, clock.Elapsed)));
+            if (warmStart.Diverged && !double.IsFinite(warmStart.BestValidationLogLikelihood))
+            {
+                throw new InvalidOperationException(
+                    "The flow's maximum-likelihood warm start diverged before it reached a finite validation likelihood. " +
+                    "Lower WarmStartLearningRate, or check the features for extreme values.");
+            }
+
+            energy = CreateEnergy(generator, settings);
+            var adversarial = new AdversarialTrainer(energy, generator, settings.Adversarial, random);
+            var adversarialHistory = adversarial.Train(data, validation, Report, clock);
+
+            Report(new TrainingProgress(TrainingPhase.Partition, 0, 1, double.NaN, double.NaN, double.NaN, double.NaN, clock.Elapsed));
+            LogPartitionEstimate partition;
+            using (no_grad())
+            {
+                partition = PartitionEstimation.Estimate(energy, generator, settings.PartitionSamples,
+                    settings.Adversarial.ProposalGaussianWeight, settings.Adversarial.ProposalGaussianScale, random);
+            }
+            double validationLogLikelihood = MeanNegativeEnergy(energy, validation) - partition.LogZ + standardizer.LogDetToRaw;
+            var summary = new TrainingSummary
+            {
+                Seed = settings.Seed,
+                TrainingRows = summaryFacts.TrainingRows,
+                ValidationRows = validation.shape[0],
+                SkippedRows = summaryFacts.SkippedRows,
+                ConstantFeatures = standardizer.ConstantFeatures,
+                StandardizationLogDeterminant = standardizer.LogDetToRaw,
+                WarmStartEpochs = warmStart.Epochs.Count,
+                FlowValidationLogLikelihood = warmStart.BestValidationLogLikelihood + standardizer.LogDetToRaw,
+                AdversarialIterations = adversarialHistory.Evaluations[^1].Progress.Step,
+                BestIteration = adversarialHistory.BestIteration,
+                Rollbacks = adversarialHistory.Rollbacks,
+                StoppedByDivergence = adversarialHistory.StoppedByDivergence,
+                ValidationLogLikelihood = validationLogLikelihood,
+                Partition = partition,
+                LearnedLogPartition = adversarial.LogPartitionBias,
+                History = history,
+                Duration = clock.Elapsed,
+            };
+            Report(new TrainingProgress(TrainingPhase.Partition, 1, 1, double.NaN, double.NaN,
+                validationLogLikelihood - standardizer.LogDetToRaw, partition.LogZ, clock.Elapsed));
+            double threshold = ScoreQuantile(data, energy, partition.LogZ - standardizer.LogDetToRaw, 1 - settings.Contamination, random);
+            return new EnergyModel(standardizer, energy, generator, threshold, summary with { Duration = clock.Elapsed });
+        }
+        catch
+        {
+            energy?.Dispose();
+            generator.Dispose();
+            throw;
+        }
+    }
+
+    private static EnergyFunction CreateEnergy(NormalizingFlow generator, TrainingSettings settings)
+    {
+        var dtype = generator.parameters().First().dtype;
+        EnergyFunction energy = settings.EnergyNetwork switch
+        {
+            EnergyNetworkKind.TiltedFlow => new TiltedFlowEnergy(generator.Clone(), settings.EnergyHiddenSizes, settings.TiltBound),
+            EnergyNetworkKind.Mlp => new MlpEnergy(generator.Dimension, settings.EnergyHiddenSizes, settings.Confinement),
+            _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.EnergyNetwork, "Unknown energy network kind."),
+        };
+        energy.to(dtype);
+        return energy;
+    }
+
+    private static double MeanNegativeEnergy(EnergyFunction energy, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return -energy.forward(rows).to(ScalarType.Float64).mean().item<double>();
+    }
+
+    // The q-quantile of Score = E(u) + (log Z - LogDetToRaw) over all training rows.
+    private static double ScoreQuantile(IBatchSource data, EnergyFunction energy, double offset, double q, Generator random)
+    {
+        var scores = new List<double>();
+        using var noGrad = no_grad();
+        using var batches = data.Epoch(ScoringBatchSize, random).GetEnumerator();
+        while (true)
+        {
+            using var scope = NewDisposeScope();
+            if (!batches.MoveNext()) break;
+            scores.AddRange(energy.forward(batches.Current).to(ScalarType.Float64).data<double>().ToArray());
+        }
+        scores.Sort();
+        int index = (int)Math.Clamp(Math.Ceiling(q * scores.Count) - 1, 0, scores.Count - 1);
+        return scores[index] + offset;
+    }
+}
