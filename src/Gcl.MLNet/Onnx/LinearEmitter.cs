@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 
 namespace Gcl.MLNet.Onnx;
@@ -13,8 +14,8 @@ internal sealed class LinearEmitter : OnnxEmitter<Linear, string>
     public override string Emit(OnnxGraphBuilder graph, Linear module, string input, OnnxEmitters emitters)
     {
         var weight = module.weight ?? throw new InvalidOperationException("The Linear layer has no weight.");
-        using var transposed = weight.detach().t();
-        var output = graph.MatMul(input, graph.AddInitializer("linear_weight_t", transposed));
+        using var scope = torch.NewDisposeScope();
+        var output = graph.MatMul(input, graph.AddInitializer("linear_weight_t", weight.detach().t()));
         return module.bias is { } bias ? graph.Add(output, graph.AddInitializer("linear_bias", bias)) : output;
     }
 }

@@ -1,6 +1,7 @@
 using Gcl.MLNet.Native;
 using Gcl.MLNet.Networks;
 using Gcl.MLNet.Onnx;
+using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -43,6 +44,19 @@ public sealed class MlpEmitterTests(ITestOutputHelper output)
         using var runner = new OnnxTestRunner(OnnxTestModels.MlpModel(mlp, 4, 3));
 
         OnnxTestRunner.AssertClose(OnnxTestRunner.Floats(mlp.forward(x)), runner.Run("Output", "Features", x).Values);
+    }
+
+    [Fact]
+    public void ExportingLeavesNoLiveTensorsBehind()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var mlp = OnnxTestModels.RandomMlp(10, [128, 128], 1, new Generator(9));
+        OnnxTestModels.MlpModel(mlp, 10, 1); // first export: lazy one-time allocations happen here
+
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 20; i++) OnnxTestModels.MlpModel(mlp, 10, 1);
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     [Fact]
