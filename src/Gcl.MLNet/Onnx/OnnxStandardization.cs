@@ -1,0 +1,51 @@
+namespace Gcl.MLNet.Onnx;
+
+/// <summary>
+/// Per-feature standardization inside the graph, so an exported model takes rows in raw units: <c>u = (x - m) / s</c>
+/// and its inverse <c>x = u * s + m</c>, with the fitted double statistics stored as float32 <c>[d]</c> initializers
+/// broadcast over the batch.
+/// </summary>
+internal static class OnnxStandardization
+{
+    /// <summary>Appends <c>(x - mean) / scale</c> for <c>[N, d]</c> values <paramref name="x"/>.</summary>
+    /// <param name="graph">The graph under construction.</param>
+    /// <param name="x">Value name of the raw rows.</param>
+    /// <param name="mean">Per-feature means (length d).</param>
+    /// <param name="scale">Per-feature positive, finite scales (length d).</param>
+    /// <returns>Value name of the standardized rows.</returns>
+    /// <exception cref="ArgumentException">The lengths differ, or a scale is not positive and finite.</exception>
+    public static string Standardize(this OnnxGraphBuilder graph, string x, IReadOnlyList<double> mean, IReadOnlyList<double> scale)
+    {
+        var (m, s) = Statistics(graph, mean, scale);
+        return graph.Div(graph.Sub(x, m), s);
+    }
+
+    /// <summary>Appends <c>u * scale + mean</c>, mapping standardized rows back to raw units.</summary>
+    /// <param name="graph">The graph under construction.</param>
+    /// <param name="u">Value name of the standardized rows.</param>
+    /// <param name="mean">Per-feature means (length d).</param>
+    /// <param name="scale">Per-feature positive, finite scales (length d).</param>
+    /// <returns>Value name of the rows in raw units.</returns>
+    /// <exception cref="ArgumentException">The lengths differ, or a scale is not positive and finite.</exception>
+    public static string Unstandardize(this OnnxGraphBuilder graph, string u, IReadOnlyList<double> mean, IReadOnlyList<double> scale)
+    {
+        var (m, s) = Statistics(graph, mean, scale);
+        return graph.Add(graph.Mul(u, s), m);
+    }
+
+    private static (string Mean, string Scale) Statistics(OnnxGraphBuilder graph, IReadOnlyList<double> mean, IReadOnlyList<double> scale)
+    {
+        if (mean.Count != scale.Count)
+        {
+            throw new ArgumentException($"The standardizer has {mean.Count} means but {scale.Count} scales.", nameof(scale));
+        }
+        for (int j = 0; j < scale.Count; j++)
+        {
+            if (!(scale[j] > 0 && double.IsFinite(scale[j])))
+            {
+                throw new ArgumentException($"Standardizer scale {j} is {scale[j]}; scales must be positive and finite.", nameof(scale));
+            }
+        }
+        return (graph.AddInitializer("standardize_mean", mean, mean.Count), graph.AddInitializer("standardize_scale", scale, scale.Count));
+    }
+}
