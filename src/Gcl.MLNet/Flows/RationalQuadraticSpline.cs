@@ -36,9 +36,10 @@ internal static class RationalQuadraticSpline
     /// <returns>The mapped values and log|d output / d input| elementwise.</returns>
     public static (Tensor Output, Tensor LogAbsDerivative) Apply(Tensor input, Tensor parameters, int bins, double bound, bool inverse)
     {
-        var xKnots = Knots(parameters.narrow(-1, 0, bins), MinimumBinWidth, bins, bound);
-        var yKnots = Knots(parameters.narrow(-1, bins, bins), MinimumBinHeight, bins, bound);
-        var derivatives = Derivatives(parameters.narrow(-1, 2 * bins, bins - 1));
+        // Contiguous copies: CPU kernels run several times slower on the strided views narrow() returns.
+        var xKnots = Knots(parameters.narrow(-1, 0, bins).contiguous(), MinimumBinWidth, bins, bound);
+        var yKnots = Knots(parameters.narrow(-1, bins, bins).contiguous(), MinimumBinHeight, bins, bound);
+        var derivatives = Derivatives(parameters.narrow(-1, 2 * bins, bins - 1).contiguous());
 
         var inside = input.ge(-bound).logical_and(input.le(bound));
         var clamped = input.clamp(-bound, bound);
@@ -89,7 +90,9 @@ internal static class RationalQuadraticSpline
     // Knot positions [..., K + 1] from unnormalized sizes [..., K]: softmax with a floor, ends pinned at ±B exactly.
     private static Tensor Knots(Tensor raw, double minimum, int bins, double bound)
     {
-        var fractions = minimum + (1 - minimum * bins) * nn.functional.softmax(raw, -1);
+        // softmax written out: libtorch's CPU softmax is slow over a last dimension this short.
+        var exponentials = (raw - raw.amax(new long[] { -1 }, keepdim: true)).exp();
+        var fractions = minimum + (1 - minimum * bins) * exponentials / exponentials.sum(-1, keepdim: true);
         var interior = 2 * bound * fractions.cumsum(-1).narrow(-1, 0, bins - 1) - bound;
         var shape = interior.shape.ToArray();
         shape[^1] = 1;
