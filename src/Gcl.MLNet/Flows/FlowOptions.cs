@@ -1,3 +1,5 @@
+using static System.FormattableString;
+
 namespace Gcl.MLNet.Flows;
 
 /// <summary>
@@ -35,5 +37,5 @@ internal sealed record FlowOptions(
     }
 
     private static ArgumentOutOfRangeException Invalid(string option, object value, string rule) =>
-        new(option, value, $"FlowOptions.{option} {rule} (got {value}).");
+        new(option, value, Invariant($"FlowOptions.{option} {rule} (got {value})."));
 }
