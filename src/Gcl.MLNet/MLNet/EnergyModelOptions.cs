@@ -5,7 +5,7 @@ using Gcl.MLNet.Training;
 namespace Gcl.MLNet.MLNet;
 
 /// <summary>
-/// Settings of <see cref="EnergyModelEstimator"/>: network sizes, training budgets and rates, stabilizers, the
+/// Settings of the energy-model estimator: network sizes, training budgets and rates, stabilizers, the
 /// partition-function sample count, the anomaly threshold, the seed. Every setting has a default chosen by the
 /// experiments in docs/experiments.md; <see cref="Validate"/> names the setting at fault.
 /// </summary>
@@ -122,6 +122,27 @@ public sealed class EnergyModelOptions
         if (!(Contamination > 0 && Contamination < 0.5)) throw Invalid(nameof(Contamination), Contamination, "must be in (0, 0.5)");
         if (Threads is <= 0) throw Invalid(nameof(Threads), Threads, "must be positive or null");
     }
+
+    /// <summary>The core's view of these options, with the seed resolved.</summary>
+    internal TrainingSettings ToSettings(long seed) => new(
+        new FlowOptions(FlowLayer, FlowBlocks, FlowHiddenWidth),
+        new MaximumLikelihoodOptions(MaxEpochs: Math.Max(1, WarmStartEpochs), LearningRate: WarmStartLearningRate, GradientClipNorm: GradientClip),
+        EnergyNetwork,
+        EnergyHiddenSizes.ToArray(),
+        TiltBound,
+        Confinement,
+        new AdversarialOptions
+        {
+            Iterations = AdversarialIterations,
+            BatchSize = BatchSize,
+            EnergyLearningRate = EnergyLearningRate,
+            GeneratorLearningRate = GeneratorLearningRate,
+            EnergyPenalty = EnergyPenalty,
+            GradientClip = GradientClip,
+        },
+        PartitionSamples,
+        Contamination,
+        seed);
 
     private static void Positive(string name, double value)
     {

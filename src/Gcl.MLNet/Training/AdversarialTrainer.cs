@@ -114,7 +114,7 @@ internal sealed class AdversarialTrainer
     }
 
     /// <summary>The trainable b (the discriminator's log Z).</summary>
-    public double LogPartitionBias => logPartition.item<double>();
+    public double LogPartitionBias => logPartition.ToDouble();
 
     private double DiscriminatorStep(Tensor dataBatch, optim.Optimizer optimizer)
     {
@@ -138,7 +138,7 @@ internal sealed class AdversarialTrainer
         loss.backward();
         nn.utils.clip_grad_norm_(EnergyParameters(), options.GradientClip);
         optimizer.step();
-        return loss.item<double>();
+        return loss.ToDouble();
     }
 
     private double GeneratorStep(optim.Optimizer optimizer)
@@ -150,7 +150,7 @@ internal sealed class AdversarialTrainer
         loss.backward();
         nn.utils.clip_grad_norm_(generator.parameters(), options.GradientClip);
         optimizer.step();
-        return loss.item<double>();
+        return loss.ToDouble();
     }
 
     // Estimates log Z with the current generator as proposal and scores the validation rows.
@@ -160,7 +160,7 @@ internal sealed class AdversarialTrainer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var estimate = PartitionEstimation.Estimate(energy, generator, options.EvaluationSamples, options.ProposalGaussianWeight, options.ProposalGaussianScale, random);
-        double meanNegativeEnergy = -energy.forward(validation.to(logPartition.dtype)).mean().item<double>();
+        double meanNegativeEnergy = -energy.forward(validation.to(logPartition.dtype)).to(ScalarType.Float64).mean().item<double>();
         double logLikelihood = meanNegativeEnergy - estimate.LogZ;
         var report = new TrainingProgress(TrainingPhase.Adversarial, iteration, options.Iterations, discriminatorLoss,
             generatorLoss, logLikelihood, estimate.LogZ, clock.Elapsed);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 using Gcl.MLNet.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Training;

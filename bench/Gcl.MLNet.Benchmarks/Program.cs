@@ -1,0 +1,32 @@
+using Gcl.MLNet.Benchmarks;
+using Gcl.MLNet.MLNet;
+using Gcl.MLNet.Native;
+
+// Benchmarks and experiments. Usage: dotnet run -c Release --project bench/Gcl.MLNet.Benchmarks -- <command>
+//   density [data-dir]   held-out log-likelihood of the variants on the density sets
+TorchRuntime.EnsureLoaded();
+TorchRuntime.SetThreads(int.Parse(Environment.GetEnvironmentVariable("GCL_THREADS") ?? "2", System.Globalization.CultureInfo.InvariantCulture));
+string command = args.Length > 0 ? args[0] : "density";
+string dataDirectory = args.Length > 1 ? args[1] : Path.Combine("..", "shared", "data");
+switch (command)
+{
+    case "density":
+        var variants = new List<(string, EnergyModelOptions)>
+        {
+            ("flow (ML only)", new EnergyModelOptions { AdversarialIterations = 0 }),
+            ("tilted c=3", new EnergyModelOptions()),
+            ("tilted c=1", new EnergyModelOptions { TiltBound = 1 }),
+            ("tilted c=3 pen 1e-2", new EnergyModelOptions { EnergyPenalty = 1e-2 }),
+            ("tilted c=3 64x64", new EnergyModelOptions { EnergyHiddenSizes = new[] { 64, 64 } }),
+        };
+        foreach (var set in new[] { "wdbc", "vehicle_deq" })
+        {
+            DensityExperiment.Run(set, Path.Combine(dataDirectory, $"density_{set}_train.csv"),
+                Path.Combine(dataDirectory, $"density_{set}_test.csv"), variants, seed: 1);
+        }
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: density.");
+        return 2;
+}
+return 0;
