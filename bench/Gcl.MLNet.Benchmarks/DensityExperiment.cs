@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Gcl.MLNet.Flows;
 using Gcl.MLNet.MLNet;
 using Gcl.MLNet.Training;
-using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Benchmarks;
 
@@ -38,19 +36,6 @@ internal static class DensityExperiment
         }
     }
 
-    // The same path the estimator takes, without ML.NET: standardize, hold out a validation tenth, train.
-    internal static Model.EnergyModel Train(float[][] rows, EnergyModelOptions options, long seed)
-    {
-        var rng = new Random((int)seed);
-        var shuffled = rows.OrderBy(_ => rng.Next()).ToArray();
-        int validationCount = Math.Max(1, (int)Math.Round(rows.Length * options.ValidationFraction));
-        var standardizer = Standardizer.Fit(shuffled.Skip(validationCount));
-        // Modules own parameters that a dispose scope would free: train outside any scope.
-        using var raw = tensor(shuffled.SelectMany(r => r).ToArray(), new long[] { rows.Length, rows[0].Length });
-        using var all = standardizer.Apply(raw);
-        using var validation = all.narrow(0, 0, validationCount);
-        using var source = new TensorBatchSource(all.narrow(0, validationCount, rows.Length - validationCount));
-        return EnergyModelTrainer.Train(source, validation, standardizer, options.ToSettings(seed), p => Console.Error.WriteLine(p.Describe()),
-            new TrainingDataFacts(rows.Length - validationCount, 0));
-    }
+    internal static Model.EnergyModel Train(float[][] rows, EnergyModelOptions options, long seed) =>
+        InMemoryTrainer.Train(rows, options.ToSettings(seed), options.ValidationFraction, p => Console.Error.WriteLine(p.Describe()));
 }

@@ -1,3 +1,4 @@
+using Gcl.MLNet.Flows;
 using Gcl.MLNet.Networks;
 using static TorchSharp.torch;
 
@@ -16,13 +17,15 @@ internal sealed class MlpEnergy : EnergyFunction
     /// <param name="dimension">Number of features.</param>
     /// <param name="hiddenSizes">Hidden widths of the MLP.</param>
     /// <param name="confinement">Weight of the quadratic confinement term (non-negative).</param>
-    public MlpEnergy(int dimension, IReadOnlyList<int> hiddenSizes, double confinement)
+    /// <param name="initialization">Draws the initial weights (reproducible under a seed); null uses torch's global generator.</param>
+    public MlpEnergy(int dimension, IReadOnlyList<int> hiddenSizes, double confinement, Generator? initialization = null)
         : base(nameof(MlpEnergy))
     {
         ArgumentOutOfRangeException.ThrowIfNegative(confinement);
         Dimension = dimension;
         this.confinement = confinement;
         network = new Mlp("network", dimension, hiddenSizes, 1);
+        if (initialization != null) SeededInitialization.Reset(network, initialization, zeroLastLayer: false);
         RegisterComponents();
     }
 

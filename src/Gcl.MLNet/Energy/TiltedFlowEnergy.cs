@@ -21,13 +21,15 @@ internal sealed class TiltedFlowEnergy : EnergyFunction
     /// <param name="reference">The reference flow (a copy of the maximum-likelihood warm start).</param>
     /// <param name="hiddenSizes">Hidden widths of the tilt network g.</param>
     /// <param name="tiltBound">The bound c on |h| in nats (positive).</param>
-    public TiltedFlowEnergy(NormalizingFlow reference, IReadOnlyList<int> hiddenSizes, double tiltBound)
+    /// <param name="initialization">Draws the tilt network's initial weights (reproducible under a seed).</param>
+    public TiltedFlowEnergy(NormalizingFlow reference, IReadOnlyList<int> hiddenSizes, double tiltBound, Generator initialization)
         : base(nameof(TiltedFlowEnergy))
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tiltBound);
         this.reference = reference;
         this.tiltBound = tiltBound;
-        tilt = new Mlp("tilt", reference.Dimension, hiddenSizes, 1, zeroLastLayer: true);
+        tilt = new Mlp("tilt", reference.Dimension, hiddenSizes, 1);
+        SeededInitialization.Reset(tilt, initialization, zeroLastLayer: true);
         RegisterComponents();
         foreach (var parameter in this.reference.parameters()) parameter.requires_grad = false;
     }

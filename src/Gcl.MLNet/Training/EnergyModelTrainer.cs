@@ -101,10 +101,11 @@ internal static class EnergyModelTrainer
     private static EnergyFunction CreateEnergy(NormalizingFlow generator, TrainingSettings settings)
     {
         var dtype = generator.parameters().First().dtype;
+        using var initialization = new Generator(unchecked((ulong)settings.Seed + 1));
         EnergyFunction energy = settings.EnergyNetwork switch
         {
-            EnergyNetworkKind.TiltedFlow => new TiltedFlowEnergy(generator.Clone(), settings.EnergyHiddenSizes, settings.TiltBound),
-            EnergyNetworkKind.Mlp => new MlpEnergy(generator.Dimension, settings.EnergyHiddenSizes, settings.Confinement),
+            EnergyNetworkKind.TiltedFlow => new TiltedFlowEnergy(generator.Clone(), settings.EnergyHiddenSizes, settings.TiltBound, initialization),
+            EnergyNetworkKind.Mlp => new MlpEnergy(generator.Dimension, settings.EnergyHiddenSizes, settings.Confinement, initialization),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.EnergyNetwork, "Unknown energy network kind."),
         };
         energy.to(dtype);

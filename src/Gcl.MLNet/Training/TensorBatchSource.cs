@@ -1,3 +1,4 @@
+using Gcl.MLNet.Flows;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Training;
@@ -18,17 +19,7 @@ internal sealed class TensorBatchSource : IBatchSource, IDisposable
     public int Dimension => (int)rows.shape[1];
 
     /// <inheritdoc />
-    public IEnumerable<Tensor> Epoch(int batchSize, Generator generator)
-    {
-        long count = rows.shape[0];
-        // Detached: the caller's per-batch dispose scopes must not free the permutation mid-epoch.
-        using var order = randperm(count, generator: generator).DetachFromDisposeScope();
-        for (long start = 0; start < count; start += batchSize)
-        {
-            long length = Math.Min(batchSize, count - start);
-            yield return rows.index_select(0, order.narrow(0, start, length));
-        }
-    }
+    public IEnumerable<Tensor> Epoch(int batchSize, Generator generator) => MiniBatches.Shuffled(rows, batchSize, generator);
 
     /// <inheritdoc />
     public void Dispose() => rows.Dispose();
