@@ -18,8 +18,10 @@ internal static class ParetoTailDiagnostic
     /// <summary>The shape reported for a tail whose largest weights are all equal (bounded; PSIS.jl's convention).</summary>
     public const double FlatTailShape = -1;
 
-    // Largest log-weights closer than this to each other count as equal (rounding noise of a perfect proposal).
-    private const double FlatTolerance = 1e-9;
+    // Largest log-weights closer than this to each other count as equal. Energies and densities computed in float32
+    // carry about 1e-6 nats of rounding noise, so a perfect proposal's tail spans ~1e-6, not 0; 1e-4 nats
+    // (weights within 0.01% of each other) is flat for every purpose of the estimate.
+    private const double FlatTolerance = 1e-4;
     private const int MinimumTailPoints = 5;
     private static readonly double LogSmallestNormal = Math.Log(2.2250738585072014E-308);
 

@@ -95,6 +95,11 @@ public sealed class ParetoTailDiagnosticTests(ITestOutputHelper output)
         flat[0] = -2; // a smaller weight below the tail leaves the largest ones equal
         Assert.Equal(ParetoTailDiagnostic.FlatTailShape, ParetoTailDiagnostic.EstimateShape(flat));
 
+        // A perfect proposal evaluated in float32: equal weights up to ~1e-6 nats of rounding noise are flat too
+        // (this once read as "too few distinct weights" and flagged the flow-only model unreliable).
+        double[] rounded = Normal(random, 4000).Select(v => Math.Log(0.9) + 1e-6 * v).ToArray();
+        Assert.Equal(ParetoTailDiagnostic.FlatTailShape, ParetoTailDiagnostic.EstimateShape(rounded));
+
         // Only three distinct weights above the cutoff: too few to fit.
         double[] fewAbove = Enumerable.Repeat(0.0, 1000).Concat([1.0, 2.0, 3.0]).ToArray();
         Assert.Equal(double.PositiveInfinity, ParetoTailDiagnostic.EstimateShape(fewAbove));
