@@ -4,6 +4,7 @@ using Gcl.MLNet.Native;
 
 // Benchmarks and experiments. Usage: dotnet run -c Release --project bench/Gcl.MLNet.Benchmarks -- <command>
 //   density [data-dir]   held-out log-likelihood of the variants on the density sets
+//   anomaly [data-dir]   AUROC of the variants on the anomaly sets (unsupervised protocol)
 TorchRuntime.EnsureLoaded();
 TorchRuntime.SetThreads(int.Parse(Environment.GetEnvironmentVariable("GCL_THREADS") ?? "2", System.Globalization.CultureInfo.InvariantCulture));
 string command = args.Length > 0 ? args[0] : "density";
@@ -23,6 +24,19 @@ switch (command)
         {
             DensityExperiment.Run(set, Path.Combine(dataDirectory, $"density_{set}_train.csv"),
                 Path.Combine(dataDirectory, $"density_{set}_test.csv"), variants, seed: 1);
+        }
+        break;
+    case "anomaly":
+        var anomalyVariants = new List<(string, EnergyModelOptions)>
+        {
+            ("flow affine 4x32", new EnergyModelOptions { AdversarialIterations = 0, FlowBlocks = 4, FlowHiddenWidth = 32 }),
+            ("tilted affine 4x32", new EnergyModelOptions { FlowBlocks = 4, FlowHiddenWidth = 32, EnergyHiddenSizes = new[] { 32, 32 } }),
+            ("flow affine 4x64", new EnergyModelOptions { AdversarialIterations = 0, FlowBlocks = 4, FlowHiddenWidth = 64 }),
+            ("tilted affine 4x64", new EnergyModelOptions { FlowBlocks = 4, FlowHiddenWidth = 64, EnergyHiddenSizes = new[] { 64, 64 } }),
+        };
+        foreach (var set in new[] { "wbc", "wine" })
+        {
+            AnomalyExperiment.Run(set, Path.Combine(dataDirectory, $"{set}.csv"), anomalyVariants, seed: 1);
         }
         break;
     default:
