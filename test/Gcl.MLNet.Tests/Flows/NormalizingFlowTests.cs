@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Tests.Flows;
 
+[Collection(SerialComputeCollection.Name)]
 public sealed class NormalizingFlowTests
 {
     public static TheoryData<FlowLayerKind> Kinds => new() { FlowLayerKind.AffineCoupling, FlowLayerKind.RationalQuadraticSpline };

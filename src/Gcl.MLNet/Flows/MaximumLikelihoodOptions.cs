@@ -1,0 +1,42 @@
+using static System.FormattableString;
+
+namespace Gcl.MLNet.Flows;
+
+/// <summary>
+/// Settings of <see cref="MaximumLikelihoodTrainer"/>. Defaults suit standardized tabular data of a few hundred
+/// to a few hundred thousand rows with mini-batches of 64 to 512 rows.
+/// </summary>
+/// <param name="MaxEpochs">Epoch budget, at least 1.</param>
+/// <param name="LearningRate">Adam step size; 1e-3 is the usual stable choice for flows of this size.</param>
+/// <param name="WeightDecay">Decoupled (AdamW) weight decay, at least 0; a little helps small data sets.</param>
+/// <param name="GradientClipNorm">Largest global gradient norm of a step (rare outlier batches otherwise cause
+/// jumps that the log-det terms amplify), positive.</param>
+/// <param name="Patience">Epochs without validation improvement before stopping, at least 1.</param>
+/// <param name="MinimumImprovement">Smallest gain in mean validation log-likelihood (nats per row) that counts
+/// as an improvement, at least 0.</param>
+/// <param name="EvaluationBatchSize">Rows per forward pass when scoring the validation set, at least 1.</param>
+internal sealed record MaximumLikelihoodOptions(
+    int MaxEpochs = 200,
+    double LearningRate = 1e-3,
+    double WeightDecay = 1e-4,
+    double GradientClipNorm = 10.0,
+    int Patience = 20,
+    double MinimumImprovement = 1e-4,
+    int EvaluationBatchSize = 4096)
+{
+    /// <summary>Throws when a value is out of range; the message names the option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void Validate()
+    {
+        if (MaxEpochs < 1) throw Invalid(nameof(MaxEpochs), MaxEpochs, "must be at least 1");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Invalid(nameof(LearningRate), LearningRate, "must be positive and finite");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw Invalid(nameof(WeightDecay), WeightDecay, "must be at least 0 and finite");
+        if (!(GradientClipNorm > 0)) throw Invalid(nameof(GradientClipNorm), GradientClipNorm, "must be positive");
+        if (Patience < 1) throw Invalid(nameof(Patience), Patience, "must be at least 1");
+        if (!(MinimumImprovement >= 0) || double.IsInfinity(MinimumImprovement)) throw Invalid(nameof(MinimumImprovement), MinimumImprovement, "must be at least 0 and finite");
+        if (EvaluationBatchSize < 1) throw Invalid(nameof(EvaluationBatchSize), EvaluationBatchSize, "must be at least 1");
+    }
+
+    private static ArgumentOutOfRangeException Invalid(string option, object value, string rule) =>
+        new(option, value, Invariant($"MaximumLikelihoodOptions.{option} {rule} (got {value})."));
+}
