@@ -5,7 +5,10 @@ namespace Gcl.MLNet.Flows;
 /// <summary>
 /// The shape of a <see cref="NormalizingFlow"/>: <paramref name="Blocks"/> blocks of ActNorm + invertible linear +
 /// coupling, each coupling conditioned by an MLP of <paramref name="HiddenLayers"/> layers of
-/// <paramref name="HiddenWidth"/> units.
+/// <paramref name="HiddenWidth"/> units. The defaults won a measured comparison of held-out log-likelihood under
+/// maximum likelihood (wdbc, vehicle, and a 6-D banana and a 5-D mixture with known densities): affine coupling
+/// with 4 blocks of width 64 was best, or within seed noise of the best, on all but the mixture, where the
+/// 4 x 64 spline led by 0.007 nats; and its log q runs about 3x faster than 8 x 128 and 4x faster than that spline.
 /// </summary>
 /// <param name="Kind">The coupling layer.</param>
 /// <param name="Blocks">Number of blocks, at least 1.</param>
@@ -15,7 +18,7 @@ namespace Gcl.MLNet.Flows;
 /// <param name="SplineBound">Half-width B of the spline interval in standardized units (spline kind), positive.</param>
 /// <param name="LogScaleBound">Bound on each affine coupling's |log-scale| (affine kind), positive.</param>
 internal sealed record FlowOptions(
-    FlowLayerKind Kind = FlowLayerKind.RationalQuadraticSpline,
+    FlowLayerKind Kind = FlowLayerKind.AffineCoupling,
     int Blocks = 4,
     int HiddenWidth = 64,
     int HiddenLayers = 2,

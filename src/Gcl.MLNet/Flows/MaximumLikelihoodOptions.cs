@@ -4,7 +4,9 @@ namespace Gcl.MLNet.Flows;
 
 /// <summary>
 /// Settings of <see cref="MaximumLikelihoodTrainer"/>. Defaults suit standardized tabular data of a few hundred
-/// to a few hundred thousand rows with mini-batches of 64 to 512 rows.
+/// to a few hundred thousand rows with mini-batches of 64 to 512 rows. Measured on wdbc and vehicle (3 seeds,
+/// default flow, batches of 64): learning rate 3e-4 and patience 10 were worse on both; learning rate 3e-3,
+/// patience 40, batches of 128 and weight decay 0 or 1e-3 were within seed noise of these.
 /// </summary>
 /// <param name="MaxEpochs">Epoch budget, at least 1.</param>
 /// <param name="LearningRate">Adam step size; 1e-3 is the usual stable choice for flows of this size.</param>

@@ -26,7 +26,7 @@ internal sealed class MaximumLikelihoodTrainer
     /// <param name="flow">The flow; if its ActNorms are not initialized, the first training batch initializes them.</param>
     /// <param name="epochBatches">Called once per epoch; yields training batches [n, d] in the flow's dtype
     /// (shuffled as the caller sees fit). Tensors it creates while enumerating are disposed after their step.</param>
-    /// <param name="validation">Held-out rows [m, d] for early stopping.</param>
+    /// <param name="validation">Held-out rows [m, d] for early stopping, in the flow's dtype.</param>
     /// <param name="progress">Called after every epoch.</param>
     /// <param name="cancellationToken">Stops between steps; the best weights so far are restored.</param>
     public MaximumLikelihoodHistory Train(
@@ -46,16 +46,17 @@ internal sealed class MaximumLikelihoodTrainer
         int bestEpoch = 0, sinceBest = 0;
         bool stoppedEarly = false, diverged = false;
         ParameterSnapshot? snapshot = null;
+        bool initialized = flow.IsInitialized;
         try
         {
-            if (flow.IsInitialized)
+            if (initialized)
             {
                 best = Evaluate(flow, validation, options.EvaluationBatchSize);
                 if (double.IsFinite(best)) snapshot = ParameterSnapshot.Take(flow);
             }
             for (int epoch = 1; epoch <= options.MaxEpochs && !cancellationToken.IsCancellationRequested; epoch++)
             {
-                double trainNll = RunEpoch(flow, optimizer, epochBatches(), cancellationToken);
+                double trainNll = RunEpoch(flow, optimizer, epochBatches(), ref initialized, cancellationToken);
                 double score = Evaluate(flow, validation, options.EvaluationBatchSize);
                 var record = new MaximumLikelihoodEpoch(epoch, trainNll, score, clock.Elapsed);
                 epochs.Add(record);
@@ -107,7 +108,7 @@ internal sealed class MaximumLikelihoodTrainer
     }
 
     // One pass over the epoch's batches; returns the mean training NLL per row (NaN when a loss was not finite).
-    private double RunEpoch(NormalizingFlow flow, optim.Optimizer optimizer, IEnumerable<Tensor> batches, CancellationToken cancellationToken)
+    private double RunEpoch(NormalizingFlow flow, optim.Optimizer optimizer, IEnumerable<Tensor> batches, ref bool initialized, CancellationToken cancellationToken)
     {
         double sum = 0;
         long rows = 0;
@@ -118,7 +119,11 @@ internal sealed class MaximumLikelihoodTrainer
             using var scope = NewDisposeScope();
             if (!enumerator.MoveNext()) break;
             var batch = enumerator.Current;
-            if (!flow.IsInitialized) flow.InitializeFromData(batch);
+            if (!initialized)
+            {
+                flow.InitializeFromData(batch);
+                initialized = true;
+            }
             optimizer.zero_grad();
             var loss = -flow.LogProb(batch).mean();
             double value = loss.to(ScalarType.Float64).item<double>();

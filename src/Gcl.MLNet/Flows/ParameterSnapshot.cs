@@ -15,6 +15,7 @@ internal sealed class ParameterSnapshot : IDisposable
     /// <summary>Copies the current state of <paramref name="module"/>.</summary>
     public static ParameterSnapshot Take(nn.Module module)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         var copy = new Dictionary<string, Tensor>();
         foreach (var (name, tensor) in module.state_dict())

@@ -2,6 +2,7 @@ using Gcl.MLNet.Flows;
 using Gcl.MLNet.Native;
 using TorchSharp;
 using Xunit;
+using static Gcl.MLNet.Tests.Flows.TestTensors;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Tests.Flows;
@@ -122,20 +123,7 @@ public abstract class BijectorContract<TSelf>
         using var generator = new Generator((ulong)seed);
         var layer = CreateBijector(dimension, generator);
         layer.to(ScalarType.Float64);
-        Perturb(layer, PerturbationScale, generator);
+        TestTensors.Perturb(layer, PerturbationScale, generator);
         return (layer, SampleInputs(64, dimension, generator));
     }
-
-    /// <summary>Adds N(0, scale²) noise to every parameter of <paramref name="module"/>.</summary>
-    internal static void Perturb(nn.Module module, double scale, Generator generator)
-    {
-        using var _ = no_grad();
-        foreach (var parameter in module.parameters())
-        {
-            parameter.add_(randn(parameter.shape, dtype: parameter.dtype, generator: generator) * scale);
-        }
-    }
-
-    /// <summary>Largest absolute entry.</summary>
-    internal static double MaxAbs(Tensor t) => t.abs().max().to(ScalarType.Float64).item<double>();
 }

@@ -2,6 +2,7 @@ using Gcl.MLNet.Flows;
 using Gcl.MLNet.Native;
 using TorchSharp;
 using Xunit;
+using static Gcl.MLNet.Tests.Flows.TestTensors;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Tests.Flows;
