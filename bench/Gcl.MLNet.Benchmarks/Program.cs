@@ -15,10 +15,10 @@ switch (command)
         var variants = new List<(string, EnergyModelOptions)>
         {
             ("flow (ML only)", new EnergyModelOptions { AdversarialIterations = 0 }),
-            ("tilted c=3", new EnergyModelOptions()),
+            ("tilted (defaults)", new EnergyModelOptions()),
             ("tilted c=1", new EnergyModelOptions { TiltBound = 1 }),
-            ("tilted c=3 pen 1e-2", new EnergyModelOptions { EnergyPenalty = 1e-2 }),
-            ("tilted c=3 64x64", new EnergyModelOptions { EnergyHiddenSizes = new[] { 64, 64 } }),
+            ("tilted penalty 1e-2", new EnergyModelOptions { EnergyPenalty = 1e-2 }),
+            ("mlp (plain recipe)", new EnergyModelOptions { EnergyNetwork = Gcl.MLNet.Energy.EnergyNetworkKind.Mlp }),
         };
         foreach (var set in new[] { "wdbc", "vehicle_deq" })
         {

@@ -16,8 +16,8 @@ public sealed class EnergyModelOptions
     public EnergyNetworkKind EnergyNetwork { get; init; } = EnergyNetworkKind.TiltedFlow;
 
     /// <summary>Hidden widths of the energy network (the tilt network for <see cref="EnergyNetworkKind.TiltedFlow"/>).</summary>
-    /// <value>Default 128, 128.</value>
-    public IReadOnlyList<int> EnergyHiddenSizes { get; init; } = new[] { 128, 128 };
+    /// <value>Default 64, 64.</value>
+    public IReadOnlyList<int> EnergyHiddenSizes { get; init; } = new[] { 64, 64 };
 
     /// <summary>Largest |h| in nats for the tilted energy: how far the model may move from the warm-started flow.</summary>
     /// <value>Default 3.</value>
@@ -32,12 +32,12 @@ public sealed class EnergyModelOptions
     public FlowLayerKind FlowLayer { get; init; } = FlowLayerKind.AffineCoupling;
 
     /// <summary>Number of flow blocks (ActNorm, invertible linear, coupling).</summary>
-    /// <value>Default 8.</value>
-    public int FlowBlocks { get; init; } = 8;
+    /// <value>Default 4.</value>
+    public int FlowBlocks { get; init; } = 4;
 
     /// <summary>Width of the hidden layers of each coupling's conditioner.</summary>
-    /// <value>Default 128.</value>
-    public int FlowHiddenWidth { get; init; } = 128;
+    /// <value>Default 64.</value>
+    public int FlowHiddenWidth { get; init; } = 64;
 
     /// <summary>Epoch budget of the maximum-likelihood warm start of the flow.</summary>
     /// <value>Default 200 (early stopping usually ends it sooner).</value>
