@@ -64,8 +64,8 @@ public sealed class EnergyModelOptions
     public double GeneratorLearningRate { get; init; } = 5e-5;
 
     /// <summary>Weight of the energy-magnitude penalty mean(h²).</summary>
-    /// <value>Default 1e-3.</value>
-    public double EnergyPenalty { get; init; } = 1e-3;
+    /// <value>Default 1e-2.</value>
+    public double EnergyPenalty { get; init; } = 1e-2;
 
     /// <summary>Largest gradient norm per optimizer step.</summary>
     /// <value>Default 10.</value>
