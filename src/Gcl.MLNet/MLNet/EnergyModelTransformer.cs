@@ -101,7 +101,11 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
         "transformers. Save it with transformer.Save(path) and read it back with EnergyModelTransformer.Load(mlContext, path), " +
         "or export the model to ONNX and score it with mlContext.Transforms.ApplyOnnxModel, which mlContext.Model.Save can store.");
 
-    /// <summary>Saves the transformer to a model file (a versioned zip; see the README's model format).</summary>
+    /// <summary>
+    /// Saves the transformer to a model file: a versioned zip holding <c>manifest.json</c> (format version, feature
+    /// column, count and names, standardizer, architecture, options, threshold, seed, training summary with log Z and
+    /// its diagnostics, and the length and SHA-256 of every other entry) and the network weights.
+    /// </summary>
     /// <param name="path">File to create or overwrite.</param>
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public void Save(string path)
