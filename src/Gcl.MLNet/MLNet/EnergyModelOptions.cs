@@ -47,7 +47,7 @@ public sealed class EnergyModelOptions
     /// <value>Default 2000 (early stopping usually ends it sooner).</value>
     public int AdversarialIterations { get; init; } = 2000;
 
-    /// <summary>Rows per mini-batch (data and generator batches alike).</summary>
+    /// <summary>Rows per mini-batch (data and generator batches alike), at least 2.</summary>
     /// <value>Default 256.</value>
     public int BatchSize { get; init; } = 256;
 
@@ -83,15 +83,20 @@ public sealed class EnergyModelOptions
     /// <value>Default 0.05.</value>
     public double Contamination { get; init; } = 0.05;
 
-    /// <summary>Seed of every random choice; null draws one from the MLContext.</summary>
+    /// <summary>Seed of every random choice (initial weights, validation split, shuffling, sampling); null draws one from the MLContext's random source.</summary>
     /// <value>Default null.</value>
     public int? Seed { get; init; }
 
-    /// <summary>Threads torch may use inside one operation; null keeps torch's setting.</summary>
+    /// <summary>Threads torch may use inside one operation (a process-wide setting, applied by <c>Fit</c>); null keeps torch's setting.</summary>
     /// <value>Default null.</value>
     public int? Threads { get; init; }
 
-    /// <summary>Rows with NaN or infinity: rejected (default) or skipped.</summary>
+    /// <summary>
+    /// Rows whose features hold NaN or infinity. <see cref="InvalidRowHandling.Reject"/>: <c>Fit</c> fails naming the
+    /// row and feature, and so does scoring such a row. <see cref="InvalidRowHandling.Skip"/>: <c>Fit</c> leaves such rows
+    /// out (counted in <c>TrainingSummary.SkippedRows</c> and logged), and scoring gives them NaN Energy, LogDensity and
+    /// Score and a false PredictedLabel. A feature vector of the wrong length is always an error.
+    /// </summary>
     /// <value>Default <see cref="InvalidRowHandling.Reject"/>.</value>
     public InvalidRowHandling InvalidRows { get; init; } = InvalidRowHandling.Reject;
 
@@ -111,7 +116,7 @@ public sealed class EnergyModelOptions
         Positive(nameof(FlowHiddenWidth), FlowHiddenWidth);
         if (WarmStartEpochs < 0) throw Invalid(nameof(WarmStartEpochs), WarmStartEpochs, "must be >= 0");
         if (AdversarialIterations < 0) throw Invalid(nameof(AdversarialIterations), AdversarialIterations, "must be >= 0");
-        Positive(nameof(BatchSize), BatchSize);
+        if (BatchSize < 2) throw Invalid(nameof(BatchSize), BatchSize, "must be at least 2");
         Positive(nameof(WarmStartLearningRate), WarmStartLearningRate);
         Positive(nameof(EnergyLearningRate), EnergyLearningRate);
         Positive(nameof(GeneratorLearningRate), GeneratorLearningRate);

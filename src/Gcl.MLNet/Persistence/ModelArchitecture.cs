@@ -1,0 +1,97 @@
+using Gcl.MLNet.Energy;
+using Gcl.MLNet.Flows;
+using Gcl.MLNet.Model;
+using Gcl.MLNet.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gcl.MLNet.Persistence;
+
+/// <summary>
+/// What it takes to rebuild a model's modules before loading their weights: the flow's full shape and seed (the
+/// seed fixes the module structure's initial values, which the weights then replace), the energy's kind and sizes,
+/// and the dtype. It is read from the fitted modules themselves, so it cannot disagree with the weights.
+/// </summary>
+internal sealed record ModelArchitecture(
+    FlowLayerKind FlowLayer,
+    int FlowBlocks,
+    int FlowHiddenWidth,
+    int FlowHiddenLayers,
+    int SplineBins,
+    double SplineBound,
+    double LogScaleBound,
+    long FlowSeed,
+    EnergyNetworkKind EnergyNetwork,
+    IReadOnlyList<int> EnergyHiddenSizes,
+    double TiltBound,
+    double Confinement,
+    string DType)
+{
+    /// <summary>The architecture of a fitted model.</summary>
+    /// <exception cref="NotSupportedException">The energy is of a kind this format does not know.</exception>
+    public static ModelArchitecture Of(EnergyModel model)
+    {
+        var flow = model.Generator.Options;
+        var (kind, hidden, tiltBound, confinement) = model.Energy switch
+        {
+            TiltedFlowEnergy tilted => (EnergyNetworkKind.TiltedFlow, HiddenSizes(tilted.Tilt), tilted.TiltBound, 0.0),
+            MlpEnergy mlp => (EnergyNetworkKind.Mlp, HiddenSizes(mlp.Network), 0.0, mlp.Confinement),
+            var other => throw new NotSupportedException($"The model format cannot store an energy of type {other.GetType().Name}."),
+        };
+        return new ModelArchitecture(flow.Kind, flow.Blocks, flow.HiddenWidth, flow.HiddenLayers, flow.SplineBins, flow.SplineBound,
+            flow.LogScaleBound, model.Generator.Seed, kind, hidden, tiltBound, confinement, model.Generator.parameters().First().dtype.ToString());
+    }
+
+    /// <summary>The flow options.</summary>
+    public FlowOptions Flow => new(FlowLayer, FlowBlocks, FlowHiddenWidth, FlowHiddenLayers, SplineBins, SplineBound, LogScaleBound);
+
+    /// <summary>Checks every value, so that building cannot fail deep inside TorchSharp.</summary>
+    /// <exception cref="InvalidDataException">A value is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        try
+        {
+            Flow.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidDataException($"The manifest's flow architecture is invalid: {e.Message}", e);
+        }
+        if (!Enum.IsDefined(EnergyNetwork)) throw Invalid($"unknown energy network {EnergyNetwork}");
+        if (EnergyHiddenSizes is null || EnergyHiddenSizes.Count == 0 || EnergyHiddenSizes.Any(w => w <= 0 || w > 1 << 16))
+        {
+            throw Invalid("the energy's hidden sizes must be one or more widths in [1, 65536]");
+        }
+        if (FlowBlocks > 1024 || FlowHiddenWidth > 1 << 16 || FlowHiddenLayers > 64 || SplineBins > 1024) throw Invalid("the flow is implausibly large");
+        if (EnergyNetwork == EnergyNetworkKind.TiltedFlow && !(TiltBound > 0 && double.IsFinite(TiltBound))) throw Invalid("the tilt bound must be positive");
+        if (EnergyNetwork == EnergyNetworkKind.Mlp && !(Confinement >= 0 && double.IsFinite(Confinement))) throw Invalid("the confinement must be finite and >= 0");
+        _ = ScalarDType;
+    }
+
+    /// <summary>The dtype as a TorchSharp scalar type (float32 or float64 only).</summary>
+    /// <exception cref="InvalidDataException">Any other dtype.</exception>
+    public ScalarType ScalarDType => DType switch
+    {
+        nameof(ScalarType.Float32) => ScalarType.Float32,
+        nameof(ScalarType.Float64) => ScalarType.Float64,
+        _ => throw Invalid($"dtype '{DType}' is not Float32 or Float64"),
+    };
+
+    /// <summary>Fresh modules of this architecture for <paramref name="dimension"/> features, in its dtype (call outside any dispose scope).</summary>
+    public (EnergyFunction Energy, NormalizingFlow Generator) Build(int dimension)
+    {
+        var generator = NormalizingFlow.Create(dimension, Flow, FlowSeed);
+        // The initial values are overwritten by the saved weights; a fixed generator keeps torch's global one untouched.
+        using var initialization = new Generator(0);
+        EnergyFunction energy = EnergyNetwork == EnergyNetworkKind.TiltedFlow
+            ? new TiltedFlowEnergy(NormalizingFlow.Create(dimension, Flow, FlowSeed), EnergyHiddenSizes, TiltBound, initialization)
+            : new MlpEnergy(dimension, EnergyHiddenSizes, Confinement, initialization);
+        generator.to(ScalarDType);
+        energy.to(ScalarDType);
+        return (energy, generator);
+    }
+
+    private static int[] HiddenSizes(Mlp network) => network.Layers.Take(network.Layers.Count - 1).Select(l => (int)l.weight!.shape[0]).ToArray();
+
+    private static InvalidDataException Invalid(string problem) => new($"The manifest's model architecture is invalid: {problem}.");
+}

@@ -1,0 +1,59 @@
+using Gcl.MLNet.Energy;
+using Gcl.MLNet.Flows;
+using Gcl.MLNet.Persistence;
+using Gcl.MLNet.Tests.MLNet;
+using Xunit;
+
+namespace Gcl.MLNet.Tests.Persistence;
+
+[Collection(TrainedModelCollection.Name)]
+public sealed class ModelArchitectureTests(TrainedModel trained)
+{
+    [Fact]
+    public void TheArchitectureIsReadFromTheModulesAndRebuildsTheSameStateLayout()
+    {
+        var model = trained.Transformer.Model;
+
+        var architecture = ModelArchitecture.Of(model);
+        var (energy, generator) = architecture.Build(model.FeatureCount);
+        using (energy)
+        using (generator)
+        {
+            Assert.Equal((FlowLayerKind.AffineCoupling, 2, 16), (architecture.FlowLayer, architecture.FlowBlocks, architecture.FlowHiddenWidth));
+            Assert.Equal((EnergyNetworkKind.TiltedFlow, 16, "Float32"), (architecture.EnergyNetwork, architecture.EnergyHiddenSizes.Single(), architecture.DType));
+            Assert.Equal(Layout(model.Energy), Layout(energy));
+            Assert.Equal(Layout(model.Generator), Layout(generator));
+        }
+    }
+
+    [Fact]
+    public void AnMlpEnergyIsDescribedByItsSizesAndConfinement()
+    {
+        using var flow = NormalizingFlow.Create(3, new FlowOptions(Blocks: 1, HiddenWidth: 4), 5);
+        using var energy = new MlpEnergy(3, [6, 7], 0.25);
+        using var model = new Gcl.MLNet.Model.EnergyModel(new Standardizer([0, 0, 0], [1, 1, 1]), energy, flow, 1.0, trained.Transformer.Model.Summary);
+
+        var architecture = ModelArchitecture.Of(model);
+
+        Assert.Equal((EnergyNetworkKind.Mlp, 0.25), (architecture.EnergyNetwork, architecture.Confinement));
+        Assert.Equal([6, 7], architecture.EnergyHiddenSizes);
+        Assert.Equal((FlowLayerKind.RationalQuadraticSpline, 5L), (architecture.FlowLayer, architecture.FlowSeed));
+    }
+
+    [Fact]
+    public void ValidationNamesWhatIsWrong()
+    {
+        var good = ModelArchitecture.Of(trained.Transformer.Model);
+
+        Assert.Equal("The manifest's model architecture is invalid: the energy's hidden sizes must be one or more widths in [1, 65536].",
+            Assert.Throws<InvalidDataException>(() => (good with { EnergyHiddenSizes = [] }).Validate()).Message);
+        Assert.Equal("The manifest's model architecture is invalid: the tilt bound must be positive.",
+            Assert.Throws<InvalidDataException>(() => (good with { TiltBound = -1 }).Validate()).Message);
+        Assert.Equal("The manifest's model architecture is invalid: the flow is implausibly large.",
+            Assert.Throws<InvalidDataException>(() => (good with { FlowHiddenWidth = 1 << 20 }).Validate()).Message);
+        good.Validate();
+    }
+
+    private static List<(string, string, string)> Layout(TorchSharp.torch.nn.Module module) =>
+        module.state_dict().Select(kv => (kv.Key, kv.Value.dtype.ToString(), string.Join("x", kv.Value.shape))).ToList();
+}
