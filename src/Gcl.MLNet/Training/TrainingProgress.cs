@@ -37,7 +37,15 @@ public sealed record TrainingProgress(
 {
     /// <summary>A one-line description for logs.</summary>
     /// <returns>The line.</returns>
-    public string Describe() =>
-        $"{Phase} {Step}/{TotalSteps}: discriminator {DiscriminatorLoss:F4}, generator {GeneratorLoss:F4}, " +
-        $"validation log-likelihood {ValidationLogLikelihood:F4}, log Z {LogPartition:F4}, elapsed {Elapsed:hh\\:mm\\:ss}";
+    public string Describe() => Phase switch
+    {
+        TrainingPhase.WarmStart =>
+            $"warm start epoch {Step}/{TotalSteps}: train NLL {GeneratorLoss:F4}, validation log-likelihood {ValidationLogLikelihood:F4} ({Elapsed:hh\\:mm\\:ss})",
+        TrainingPhase.Adversarial =>
+            $"adversarial iteration {Step}/{TotalSteps}: discriminator {DiscriminatorLoss:F4}, generator {GeneratorLoss:F4}, " +
+            $"validation log-likelihood {ValidationLogLikelihood:F4}, log Z {LogPartition:F4} ({Elapsed:hh\\:mm\\:ss})",
+        _ => Step < TotalSteps
+            ? $"estimating log Z by importance sampling ({Elapsed:hh\\:mm\\:ss})"
+            : $"log Z {LogPartition:F4}, validation log-likelihood {ValidationLogLikelihood:F4} ({Elapsed:hh\\:mm\\:ss})",
+    };
 }

@@ -1,0 +1,67 @@
+using Gcl.MLNet.MLNet;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Gcl.MLNet.Samples;
+
+/// <summary>
+/// The main job on the bundled Breast Cancer Wisconsin data: anomaly detection next to ML.NET's RandomizedPca,
+/// held-out normalized log-likelihood with the log Z error bar, save and reload. Writes its outputs to a folder.
+/// </summary>
+internal static class MainJob
+{
+    private const int FeatureCount = 30;
+
+    public static int Run(string outputDirectory, EnergyModelOptions options)
+    {
+        Directory.CreateDirectory(outputDirectory);
+        var mlContext = new MLContext(seed: 1);
+        string data = Path.Combine(AppContext.BaseDirectory, "Data");
+
+        Console.WriteLine("1. Anomaly detection on wbc.csv (fit on all rows without labels, score the same rows)");
+        var anomalies = mlContext.Data.LoadFromTextFile(Path.Combine(data, "wbc.csv"), new[]
+        {
+            new TextLoader.Column("Features", DataKind.Single, 0, FeatureCount - 1),
+            new TextLoader.Column("Label", DataKind.Single, FeatureCount),
+        }, separatorChar: ',', hasHeader: true);
+        using var detector = mlContext.AnomalyDetection.Trainers.EnergyModel("Features", options).Fit(anomalies);
+        double energyAuc = mlContext.AnomalyDetection.Evaluate(detector.Transform(anomalies)).AreaUnderRocCurve;
+        var pca = mlContext.Transforms.NormalizeMeanVariance("Features")
+            .Append(mlContext.AnomalyDetection.Trainers.RandomizedPca("Features", rank: 1, ensureZeroMean: true))
+            .Fit(anomalies);
+        double pcaAuc = mlContext.AnomalyDetection.Evaluate(pca.Transform(anomalies)).AreaUnderRocCurve;
+        Console.WriteLine($"   AUC: energy model {energyAuc:F3}, RandomizedPca (rank 1) {pcaAuc:F3}");
+
+        Console.WriteLine("2. Density estimation on density_wdbc (fit on train, score held-out test rows)");
+        var columns = new[] { new TextLoader.Column("Features", DataKind.Single, 0, FeatureCount - 1) };
+        var train = mlContext.Data.LoadFromTextFile(Path.Combine(data, "density_wdbc_train.csv"), columns, separatorChar: ',', hasHeader: true);
+        var test = mlContext.Data.LoadFromTextFile(Path.Combine(data, "density_wdbc_test.csv"), columns, separatorChar: ',', hasHeader: true);
+        using var density = mlContext.Transforms.EnergyModel("Features", options).Fit(train);
+        var summary = density.Model.Summary;
+        var logDensities = density.Transform(test).GetColumn<float>("LogDensity").ToArray();
+        double heldOut = logDensities.Average(v => (double)v);
+        Console.WriteLine($"   held-out log-likelihood {heldOut:F3} nats/row (raw units; {heldOut - summary.StandardizationLogDeterminant:F3} standardized)");
+        Console.WriteLine($"   same flow by maximum likelihood, validation: {summary.FlowValidationLogLikelihood:F3}; energy model, validation: {summary.ValidationLogLikelihood:F3}");
+        Console.WriteLine($"   {summary.Partition.Describe()}");
+
+        Console.WriteLine("3. Save, reload, and check the reloaded model scores identically");
+        string modelPath = Path.Combine(outputDirectory, "wdbc-energy-model.zip");
+        density.Save(modelPath);
+        using var reloaded = EnergyModelTransformer.Load(mlContext, modelPath);
+        var reloadedDensities = reloaded.Transform(test).GetColumn<float>("LogDensity").ToArray();
+        bool identical = logDensities.SequenceEqual(reloadedDensities);
+        Console.WriteLine($"   {modelPath}: reloaded scores identical: {identical}");
+
+        string report = Path.Combine(outputDirectory, "report.md");
+        File.WriteAllText(report, string.Join(Environment.NewLine,
+            "# Gcl.MLNet main job",
+            $"- anomaly AUC on wbc: energy model {energyAuc:F3}, RandomizedPca {pcaAuc:F3}",
+            $"- held-out log-likelihood on wdbc: {heldOut:F3} nats/row raw, {heldOut - summary.StandardizationLogDeterminant:F3} standardized",
+            $"- log Z: {summary.Partition.Describe()}",
+            $"- training: {summary.Duration.TotalSeconds:F1} s, best adversarial iteration {summary.BestIteration} of {summary.AdversarialIterations}",
+            $"- reloaded model scores identical: {identical}",
+            string.Empty));
+        Console.WriteLine($"Outputs written to {Path.GetFullPath(outputDirectory)}");
+        return identical ? 0 : 1;
+    }
+}
