@@ -24,6 +24,25 @@ public sealed class ScoredCursorTests(TrainedModel trained)
     }
 
     [Fact]
+    public void AMillionStreamedRowsLeaveNoTensorsBehindAndMemoryFlat()
+    {
+        const int Count = 1_000_000;
+        var output = trained.Transformer.Transform(TestData.View(trained.Context, Stream(Count)));
+        ScoreAll(output, 5 * ScoredCursor.BlockRows); // warm-up: lazily created state exists from here on
+        GC.Collect();
+        long tensorsBefore = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        long memoryBefore = Environment.WorkingSet;
+
+        long served = ScoreAll(output, Count);
+
+        GC.Collect();
+        Assert.Equal(Count, served);
+        Assert.Equal(tensorsBefore, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        double growthMiB = (Environment.WorkingSet - memoryBefore) / 1048576.0;
+        Assert.True(growthMiB < 64, $"working set grew by {growthMiB:F1} MiB over {Count} rows");
+    }
+
+    [Fact]
     public void TransformIsLazyAndScoresOnlyWhenAScoreIsRequested()
     {
         var input = new CountingDataView(TestData.View(trained.Context, TestData.Gaussian(20)));
@@ -82,5 +101,29 @@ public sealed class ScoredCursorTests(TrainedModel trained)
         public int Id { get; set; }
 
         public float Score { get; set; }
+    }
+
+    private static IEnumerable<TestData.FeatureRow> Stream(int count)
+    {
+        var random = new Random(5);
+        for (int i = 0; i < count; i++)
+        {
+            yield return new TestData.FeatureRow { Features = Enumerable.Range(0, TestData.Dimension).Select(_ => (float)random.NextDouble()).ToArray() };
+        }
+    }
+
+    private static long ScoreAll(Microsoft.ML.IDataView output, long limit)
+    {
+        using var cursor = output.GetRowCursor([output.Schema["Score"]]);
+        var score = cursor.GetGetter<float>(output.Schema["Score"]);
+        float value = 0;
+        long served = 0;
+        while (served < limit && cursor.MoveNext())
+        {
+            score(ref value);
+            Assert.True(float.IsFinite(value));
+            served++;
+        }
+        return served;
     }
 }
