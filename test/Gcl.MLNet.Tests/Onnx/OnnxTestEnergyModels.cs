@@ -17,7 +17,7 @@ internal static class OnnxTestEnergyModels
     public static NormalizingFlow Flow(int dimension, FlowLayerKind kind, Generator generator, Tensor? data = null,
         int blocks = 2, double splineBound = 2.5)
     {
-        var options = new FlowOptions(kind, Blocks: blocks, HiddenWidth: 24, HiddenLayers: 2, SplineBins: 6, SplineBound: splineBound);
+        var options = new FlowOptions(kind, Blocks: blocks, HiddenWidth: 24, HiddenLayers: 2, SplineBins: 6, SplineBound: splineBound, LogScaleBound: 1.5);
         var flow = NormalizingFlow.Create(dimension, options, seed: 11);
         if (data is not null) flow.InitializeFromData(data);
         Perturb(flow, generator);
@@ -25,7 +25,7 @@ internal static class OnnxTestEnergyModels
     }
 
     /// <summary>
-    /// Adds Gaussian noise to every parameter, sized by its role: weights N(0, 0.8²/fan_in) (so zeroed last layers
+    /// Adds Gaussian noise to every parameter, sized by its role: weights N(0, 0.4²/fan_in) (so zeroed last layers
     /// give conditioner outputs of order 1), biases and ActNorm and log-diagonal entries N(0, 0.2²), the
     /// triangular factors N(0, 0.1²/d) (well conditioned even in 30 dimensions).
     /// </summary>
@@ -35,20 +35,21 @@ internal static class OnnxTestEnergyModels
         using var scope = NewDisposeScope();
         foreach (var (name, parameter) in module.named_parameters())
         {
-            double scale = name.EndsWith("weight", StringComparison.Ordinal) ? 0.8 / Math.Sqrt(parameter.shape[1])
+            double scale = name.EndsWith("weight", StringComparison.Ordinal) ? 0.4 / Math.Sqrt(parameter.shape[1])
                 : name.EndsWith("lower", StringComparison.Ordinal) || name.EndsWith("upper", StringComparison.Ordinal) ? 0.1 / Math.Sqrt(parameter.shape[0])
                 : 0.2;
             parameter.add_(randn(parameter.shape, dtype: parameter.dtype, generator: generator) * scale);
         }
     }
 
-    /// <summary>An energy of the given kind over <paramref name="dimension"/> features, perturbed.</summary>
+    /// <summary>An energy of the given kind over <paramref name="dimension"/> features, perturbed, its network (or tilt) fully random.</summary>
     public static EnergyFunction Energy(EnergyNetworkKind kind, int dimension, FlowLayerKind flowKind, Generator generator, Tensor? data = null)
     {
         EnergyFunction energy = kind == EnergyNetworkKind.Mlp
             ? new MlpEnergy(dimension, [32, 32], confinement: 0.05, generator)
             : new TiltedFlowEnergy(Flow(dimension, flowKind, generator, data), [32, 32], tiltBound: 2, generator);
         Perturb(energy, generator);
+        OnnxTestModels.Randomize(energy is TiltedFlowEnergy tilted ? tilted.Tilt : ((MlpEnergy)energy).Network, generator);
         return energy;
     }
 

@@ -89,14 +89,20 @@ internal sealed class OnnxTestRunner : IDisposable
     /// where that exceeds the element: float32 rounding of those terms, not of the (possibly cancelled) result,
     /// bounds how closely two correct float32 implementations can agree.
     /// </summary>
-    public static double AssertClose(float[] expected, float[] actual, double scale)
+    public static double AssertClose(float[] expected, float[] actual, double scale) => AssertClose(expected, actual, [scale]);
+
+    /// <summary>
+    /// <see cref="AssertClose(float[], float[], double)"/> with a scale per column of row-major rows: a raw-unit
+    /// feature x = u * s + m that cancels to near zero is rounded relative to its scale s, not to itself.
+    /// </summary>
+    public static double AssertClose(float[] expected, float[] actual, double[] columnScales)
     {
         Assert.Equal(expected.Length, actual.Length);
         double largest = 0;
         for (int i = 0; i < expected.Length; i++)
         {
             double difference = Math.Abs((double)expected[i] - actual[i]);
-            double tolerance = 1e-4 * Math.Max(Math.Abs(expected[i]), scale);
+            double tolerance = 1e-4 * Math.Max(Math.Abs(expected[i]), columnScales[i % columnScales.Length]);
             Assert.True(difference <= tolerance, $"element {i}: TorchSharp {expected[i]}, ONNX Runtime {actual[i]}");
             largest = Math.Max(largest, difference);
         }
