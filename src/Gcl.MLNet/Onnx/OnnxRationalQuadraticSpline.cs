@@ -3,12 +3,14 @@ using Gcl.MLNet.Flows;
 namespace Gcl.MLNet.Onnx;
 
 /// <summary>
-/// The graph form of <see cref="RationalQuadraticSpline.Apply"/>, operation for operation so that float32 results
-/// agree: knots from a floored softmax and a cumulative sum (an exclusive <c>CumSum</c> padded with the end at 1,
-/// which pins both ends at ±B exactly), knot derivatives padded with 1 at ±B, the bin found by counting the interior
-/// knots at or below the clamped value (<c>GreaterOrEqual</c>, <c>ReduceSum</c>), the bin's values picked with
-/// <c>GatherElements</c> (torch's <c>gather</c>), the quadratic solved in its cancellation-free form for the inverse,
-/// and the identity tails outside [-B, B] chosen by <c>Where</c>.
+/// The graph form of <see cref="RationalQuadraticSpline.Apply"/>, equal to it up to float32 rounding, written for
+/// ONNX Runtime's fast kernels (its CumSum, Softmax, Softplus and Pad kernels are slow over a short last axis):
+/// the knots come from one <c>MatMul</c> of the exponentiated widths by a constant triangular matrix (running sums
+/// and their total at once), with both ends pinned at ±B exactly; the bin is found by counting the interior knots
+/// at or below the clamped value (<c>GreaterOrEqual</c>, <c>ReduceSum</c>); the bin's values are picked with
+/// <c>GatherElements</c> (torch's <c>gather</c>), and the two knot derivatives are picked raw and only then mapped
+/// through the floored softplus, with 1 at ±B; the inverse solves the bin's quadratic in its cancellation-free
+/// form; <c>Where</c> makes the map the identity outside [-B, B].
 /// </summary>
 internal static class OnnxRationalQuadraticSpline
 {
@@ -29,7 +31,7 @@ internal static class OnnxRationalQuadraticSpline
         ArgumentOutOfRangeException.ThrowIfLessThan(bins, 2);
         var xKnots = Knots(graph, graph.Slice(parameters, 2, 0, bins), RationalQuadraticSpline.MinimumBinWidth, bins, bound);
         var yKnots = Knots(graph, graph.Slice(parameters, 2, bins, 2 * bins), RationalQuadraticSpline.MinimumBinHeight, bins, bound);
-        var derivatives = Derivatives(graph, graph.Slice(parameters, 2, 2 * bins, 3 * bins - 1));
+        var rawDerivatives = graph.Slice(parameters, 2, 2 * bins, 3 * bins - 1);
 
         float b = (float)bound;
         var inside = graph.And(graph.GreaterOrEqual(input, graph.Scalar(-b)), graph.LessOrEqual(input, graph.Scalar(b)));
@@ -43,8 +45,8 @@ internal static class OnnxRationalQuadraticSpline
         var width = graph.Sub(Pick(graph, xKnots, next), x0);
         var y0 = Pick(graph, yKnots, index);
         var height = graph.Sub(Pick(graph, yKnots, next), y0);
-        var d0 = Pick(graph, derivatives, index);
-        var d1 = Pick(graph, derivatives, next);
+        var d0 = Derivative(graph, rawDerivatives, index, bins, atLeft: true);
+        var d1 = Derivative(graph, rawDerivatives, index, bins, atLeft: false);
         var slope = graph.Div(height, width);
         var curvature = graph.Sub(graph.Add(d0, d1), graph.Mul(graph.Scalar(2), slope));
 
@@ -89,20 +91,37 @@ internal static class OnnxRationalQuadraticSpline
         return (xi, graph.Add(x0, graph.Mul(xi, width)));
     }
 
-    // Knot positions [N, t, K + 1] from unnormalized sizes [N, t, K]: floored softmax, running sum from 0, ends at ±B.
+    // Knot positions [N, t, K + 1] from unnormalized sizes [N, t, K]: knot k = -B + 2B (m k + (1 - m K) s_k / s_K) with
+    // s_k the sum of the first k exponentials (one MatMul gives all of them); s_0 / s_K = 0 and s_K / s_K = 1 exactly,
+    // and the offsets are chosen so that those give -B and B exactly.
     private static string Knots(OnnxGraphBuilder graph, string raw, double minimum, int bins, double bound)
     {
-        var fractions = graph.Add(graph.Mul(graph.Softmax(raw, -1), graph.Scalar((float)(1 - minimum * bins))), graph.Scalar((float)minimum));
-        var starts = graph.Pad(graph.CumSum(fractions, 2, exclusive: true), 1, 0, 0, 0, 0, 0, 1);
-        return graph.Sub(graph.Mul(starts, graph.Scalar((float)(2 * bound))), graph.Scalar((float)bound));
+        var exponentials = graph.Exp(graph.Sub(raw, graph.ReduceMax(raw, [2], keepDims: true)));
+        var before = new float[bins * (bins + 1)];
+        for (int j = 0; j < bins; j++)
+        {
+            for (int k = j + 1; k <= bins; k++) before[j * (bins + 1) + k] = 1;
+        }
+        var sums = graph.MatMul(exponentials, graph.AddInitializer("spline_running_sum", before, bins, bins + 1));
+        var shares = graph.Div(sums, graph.Slice(sums, 2, bins, bins + 1));
+        float stretch = (float)(2 * bound * (1 - minimum * bins));
+        var offsets = Enumerable.Range(0, bins + 1).Select(k => (float)(2 * bound * minimum * k - bound)).ToArray();
+        // B - stretch is exact in float32 (Sterbenz: stretch = 2B(1 - mK) lies in [B, 2B] for K up to 500), so
+        // stretch * 1 + offset is B (as float32) exactly.
+        offsets[bins] = (float)bound - stretch;
+        return graph.Add(graph.Mul(shares, graph.Scalar(stretch)), graph.AddInitializer("spline_knot_offset", offsets, bins + 1));
     }
 
-    // Derivatives at all K + 1 knots [N, t, K + 1]: 1 at ±B, floored softplus in between.
-    private static string Derivatives(OnnxGraphBuilder graph, string raw)
+    // The derivative at the left (index) or right (index + 1) knot of each value's bin [N, t]: 1 at the ends ±B,
+    // else the floored softplus of the interior raw parameter [N, t, K - 1] that belongs to that knot.
+    private static string Derivative(OnnxGraphBuilder graph, string raw, string index, int bins, bool atLeft)
     {
-        var interior = graph.Add(graph.Softplus(graph.Add(raw, graph.Scalar((float)DerivativeOffset))),
+        var knot = atLeft ? graph.Add(index, graph.Int64Scalar(-1)) : index; // raw parameter j belongs to knot j + 1
+        var picked = Pick(graph, raw, graph.ClipInt64(knot, 0, bins - 2));
+        var interior = graph.Add(graph.Softplus(graph.Add(picked, graph.Scalar((float)DerivativeOffset))),
             graph.Scalar((float)RationalQuadraticSpline.MinimumDerivative));
-        return graph.Pad(interior, 1, 0, 0, 1, 0, 0, 1);
+        var atEnd = graph.Equal(graph.Squeeze(index, 2), graph.Int64Scalar(atLeft ? 0 : bins - 1));
+        return graph.Where(atEnd, graph.Scalar(1), interior);
     }
 
     private static string Pick(OnnxGraphBuilder graph, string table, string index) =>

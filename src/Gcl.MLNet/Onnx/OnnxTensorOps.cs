@@ -3,7 +3,7 @@ using Gcl.MLNet.Onnx.Protobuf;
 namespace Gcl.MLNet.Onnx;
 
 /// <summary>
-/// The opset-17 operators that reshape, pad, accumulate or index tensors (the flow layers need them; the plain
+/// The opset-17 operators that reshape, broadcast, reduce or index tensors (the flow layers need them; the plain
 /// networks do not), in the same style as <see cref="OnnxOps"/>: value names in and out, operand-form sizes and
 /// shapes added as int64 initializers.
 /// </summary>
@@ -35,24 +35,23 @@ internal static class OnnxTensorOps
         return b.Expand(b.Scalar(value), shape);
     }
 
-    /// <summary>Pads <paramref name="x"/> with <paramref name="value"/>: <paramref name="pads"/> lists the counts before each axis, then after each axis.</summary>
-    public static string Pad(this OnnxGraphBuilder b, string x, float value, params long[] pads) =>
-        b.Node("Pad", [x, b.Int64s("pads", pads), b.Scalar(value)], OnnxAttribute.String("mode", "constant"));
-
-    /// <summary>Running sums along <paramref name="axis"/>; <paramref name="exclusive"/> starts at 0 and leaves the last element out.</summary>
-    public static string CumSum(this OnnxGraphBuilder b, string x, long axis, bool exclusive = false) =>
-        b.Node("CumSum", [x, b.AddInt64Initializer("axis", [axis])], OnnxAttribute.Int("exclusive", exclusive ? 1 : 0));
-
-    /// <summary>Softmax along <paramref name="axis"/> (the opset-13+ form: one axis, not a flattened suffix).</summary>
-    public static string Softmax(this OnnxGraphBuilder b, string x, long axis) =>
-        b.Node("Softmax", [x], OnnxAttribute.Int("axis", axis));
-
     /// <summary>
     /// <c>out[i][j][k] = x[i][j][index[i][j][k]]</c> for <paramref name="axis"/> 2 (and likewise for other axes):
     /// torch's <c>gather</c>; <paramref name="index"/> is int64 of the same rank as <paramref name="x"/>.
     /// </summary>
     public static string GatherElements(this OnnxGraphBuilder b, string x, string index, long axis) =>
         b.Node("GatherElements", [x, index], OnnxAttribute.Int("axis", axis));
+
+    /// <summary>Elementwise clamp of the int64 <paramref name="x"/> to <c>[min, max]</c> (index arithmetic).</summary>
+    public static string ClipInt64(this OnnxGraphBuilder b, string x, long min, long max) =>
+        b.Node("Clip", [x, b.Int64Scalar(min), b.Int64Scalar(max)]);
+
+    /// <summary>Elementwise <c>a == other</c> (bool), for integer indices.</summary>
+    public static string Equal(this OnnxGraphBuilder b, string a, string other) => b.Node("Equal", [a, other]);
+
+    /// <summary>Maximum over <paramref name="axes"/> (in opset 17 still an attribute, unlike ReduceSum's operand).</summary>
+    public static string ReduceMax(this OnnxGraphBuilder b, string x, long[] axes, bool keepDims = false) =>
+        b.Node("ReduceMax", [x], OnnxAttribute.Ints("axes", axes), OnnxAttribute.Int("keepdims", keepDims ? 1 : 0));
 
     /// <summary>An int64 scalar constant (shape <c>[]</c>), for index arithmetic.</summary>
     public static string Int64Scalar(this OnnxGraphBuilder b, long value) => b.AddInt64Initializer("const", [value]);

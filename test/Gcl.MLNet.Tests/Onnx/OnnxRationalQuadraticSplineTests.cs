@@ -17,22 +17,25 @@ public sealed class OnnxRationalQuadraticSplineTests(ITestOutputHelper output)
     [InlineData(2, true)]
     [InlineData(8, false)]
     [InlineData(8, true)]
-    public void MatchesTheTorchSplineForUnevenBinsInsideAndInTheTails(int bins, bool inverse)
+    public void MatchesTheSplineMathsForUnevenBinsInsideAndInTheTails(int bins, bool inverse)
     {
+        // Judged against the torch spline in float64: the float32 torch spline itself strays up to 2e-4 from it in
+        // the inverse log-derivative here, so float32 against float32 would test rounding, not the graph.
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)(90 + bins));
         var parameters = randn(256, Features, 3 * bins - 1, generator: generator);
         var x = randn(256, Features, generator: generator) * 3;
 
-        var (expected, expectedLog) = RationalQuadraticSpline.Apply(x, parameters, bins, 3.0, inverse);
-        var (actual, actualLog) = Run(x, parameters, bins, 3.0, inverse);
+        // 2.7 is not a float32 number: the graph must use the same float32 bound as the float32 model.
+        var (exact, exactLog) = RationalQuadraticSpline.Apply(x.to(ScalarType.Float64), parameters.to(ScalarType.Float64), bins, (float)2.7, inverse);
+        var (actual, actualLog) = Run(x, parameters, bins, 2.7, inverse);
 
-        double outputDifference = OnnxTestRunner.AssertClose(OnnxTestRunner.Floats(expected), actual, scale: 1);
-        double logDifference = OnnxTestRunner.AssertClose(OnnxTestRunner.Floats(expectedLog), actualLog, scale: 1);
-        Assert.True(expectedLog.abs().max().item<float>() > 1, "derivatives should be far from 1 somewhere");
+        double outputDifference = OnnxTestRunner.AssertClose(OnnxTestRunner.Floats(exact), actual, scale: 1);
+        double logDifference = OnnxTestRunner.AssertClose(OnnxTestRunner.Floats(exactLog), actualLog, scale: 1);
+        Assert.True(exactLog.abs().max().item<double>() > 1, "derivatives should be far from 1 somewhere");
         Assert.Contains(actualLog, v => v == 0); // the tails
-        output.WriteLine($"K {bins}, inverse {inverse}: |Δy| {outputDifference:E2}, |Δ log| {logDifference:E2}");
+        output.WriteLine($"K {bins}, inverse {inverse}: |Δy| {outputDifference:E2}, |Δ log| {logDifference:E2} from float64");
     }
 
     [Theory]

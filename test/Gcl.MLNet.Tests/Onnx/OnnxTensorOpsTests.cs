@@ -40,39 +40,6 @@ public sealed class OnnxTensorOpsTests
     }
 
     [Fact]
-    public void PadAddsConstantsBeforeAndAfterEachAxis()
-    {
-        var (values, shape) = Run((b, x) => b.Pad(b.Reshape(x, 0, 3, 2), 9, 0, 0, 1, 0, 0, 2), [3, 5]);
-
-        Assert.Equal(new long[] { 2, 3, 5 }, shape);
-        Assert.Equal(new float[] { 9, 1, 2, 9, 9 }, values.Take(5));
-        Assert.Equal(new float[] { 9, 0, 4, 9, 9 }, values.Skip(25));
-    }
-
-    [Fact]
-    public void CumSumRunsInclusiveOrExclusive()
-    {
-        var (inclusive, _) = Run((b, x) => b.CumSum(x, 1), [6]);
-        var (exclusive, _) = Run((b, x) => b.CumSum(x, 1, exclusive: true), [6]);
-
-        Assert.Equal(new float[] { 1, 3, 6, 10, 15, 21, -1, -0.5f, 1.5f, -1.5f, -1.5f, 2.5f }, inclusive);
-        Assert.Equal(new float[] { 0, 1, 3, 6, 10, 15, 0, -1, -0.5f, 1.5f, -1.5f, -1.5f }, exclusive);
-    }
-
-    [Fact]
-    public void SoftmaxNormalizesAlongTheLastAxisOnly()
-    {
-        var (values, _) = Run((b, x) => b.Softmax(b.Reshape(x, 0, 2, 3), -1), [2, 3]);
-
-        for (int group = 0; group < 4; group++)
-        {
-            var input = Rows.Skip(3 * group).Take(3).ToArray();
-            double total = input.Sum(v => Math.Exp(v));
-            OnnxTestRunner.AssertClose(input.Select(v => (float)(Math.Exp(v) / total)).ToArray(), values.Skip(3 * group).Take(3).ToArray());
-        }
-    }
-
-    [Fact]
     public void GatherElementsPicksOneEntryPerRowLikeTorchGather()
     {
         // Row 0 picks its entry 5, row 1 its entry 2, then each its left neighbour (index arithmetic in int64).
@@ -93,6 +60,33 @@ public sealed class OnnxTensorOpsTests
         var (values, _) = Run((b, x) => b.Cast(b.ReduceSum(b.ToInt64(b.Greater(x, b.Scalar(1.5f))), [1]), DataType.Float), []);
 
         Assert.Equal(new float[] { 5, 2 }, values);
+    }
+
+    [Fact]
+    public void ReduceMaxKeepsOrDropsTheAxis()
+    {
+        var (kept, keptShape) = Run((b, x) => b.ReduceMax(b.Reshape(x, 0, 2, 3), [2], keepDims: true), [2, 1]);
+        var (dropped, droppedShape) = Run((b, x) => b.ReduceMax(x, [1]), []);
+
+        Assert.Equal(new long[] { 2, 2, 1 }, keptShape);
+        Assert.Equal(new float[] { 3, 6, 2, 4 }, kept);
+        Assert.Equal(new long[] { 2 }, droppedShape);
+        Assert.Equal(new float[] { 6, 4 }, dropped);
+    }
+
+    [Fact]
+    public void IntegerClipAndEqualWorkOnIndices()
+    {
+        // Each row's count of entries above 0.25 (6 and 3), clamped to [1, 4], as 10 * count + (count == 4).
+        var (values, _) = Run((b, x) =>
+        {
+            var count = b.ReduceSum(b.ToInt64(b.Greater(x, b.Scalar(0.25f))), [1]);
+            var clipped = b.ClipInt64(count, 1, 4);
+            var isFour = b.Cast(b.Equal(clipped, b.Int64Scalar(4)), DataType.Float);
+            return b.Add(b.Mul(b.Cast(clipped, DataType.Float), b.Scalar(10)), isFour);
+        }, []);
+
+        Assert.Equal(new float[] { 41, 30 }, values);
     }
 
     private static (float[] Values, long[] Shape) Run(Func<OnnxGraphBuilder, string, string> emit, long[] outputTrailing)
