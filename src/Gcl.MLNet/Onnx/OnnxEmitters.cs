@@ -27,7 +27,21 @@ internal sealed class OnnxEmitters
     }
 
     /// <summary>A registry of every emitter the library has (add each new network or layer emitter here).</summary>
-    public static OnnxEmitters Standard() => new(new LinearEmitter(), new MlpEmitter());
+    public static OnnxEmitters Standard() => new(
+        new LinearEmitter(),
+        new MlpEmitter(),
+        new ActNormEmitter<ForwardFlowStep>(),
+        new ActNormEmitter<InverseFlowStep>(),
+        new InvertibleLinearEmitter<ForwardFlowStep>(),
+        new InvertibleLinearEmitter<InverseFlowStep>(),
+        new AffineCouplingEmitter<ForwardFlowStep>(),
+        new AffineCouplingEmitter<InverseFlowStep>(),
+        new RationalQuadraticSplineCouplingEmitter<ForwardFlowStep>(),
+        new RationalQuadraticSplineCouplingEmitter<InverseFlowStep>(),
+        new NormalizingFlowEmitter<ForwardFlowStep>(),
+        new NormalizingFlowEmitter<InverseFlowStep>(),
+        new MlpEnergyEmitter(),
+        new TiltedFlowEnergyEmitter());
 
     /// <summary>Appends the nodes computing <paramref name="module"/> (a network, no extra outputs) on <paramref name="input"/>.</summary>
     /// <param name="graph">The graph under construction.</param>

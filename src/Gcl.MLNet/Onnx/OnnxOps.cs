@@ -46,6 +46,16 @@ internal static class OnnxOps
     /// <summary>Elementwise <c>log(1 + exp(x))</c>.</summary>
     public static string Softplus(this OnnxGraphBuilder b, string x) => b.Node("Softplus", [x]);
 
+    /// <summary>Elementwise square root.</summary>
+    public static string Sqrt(this OnnxGraphBuilder b, string x) => b.Node("Sqrt", [x]);
+
+    /// <summary>Elementwise maximum of <paramref name="a"/> and <paramref name="other"/> (broadcasting).</summary>
+    public static string Max(this OnnxGraphBuilder b, string a, string other) => b.Node("Max", [a, other]);
+
+    /// <summary>Elementwise clamp of <paramref name="x"/> to <c>[min, max]</c>.</summary>
+    public static string Clip(this OnnxGraphBuilder b, string x, float min, float max) =>
+        b.Node("Clip", [x, b.Scalar(min), b.Scalar(max)]);
+
     /// <summary>Elementwise SiLU <c>x * sigmoid(x)</c> (opset 17 has no SiLU operator).</summary>
     public static string Silu(this OnnxGraphBuilder b, string x) => b.Mul(x, b.Sigmoid(x));
 
@@ -80,6 +90,15 @@ internal static class OnnxOps
     /// <summary>Elementwise <c>a &gt; other</c> (bool).</summary>
     public static string Greater(this OnnxGraphBuilder b, string a, string other) => b.Node("Greater", [a, other]);
 
+    /// <summary>Elementwise <c>a &gt;= other</c> (bool).</summary>
+    public static string GreaterOrEqual(this OnnxGraphBuilder b, string a, string other) => b.Node("GreaterOrEqual", [a, other]);
+
+    /// <summary>Elementwise <c>a &lt;= other</c> (bool).</summary>
+    public static string LessOrEqual(this OnnxGraphBuilder b, string a, string other) => b.Node("LessOrEqual", [a, other]);
+
+    /// <summary>Elementwise logical <c>a and other</c> of bool tensors.</summary>
+    public static string And(this OnnxGraphBuilder b, string a, string other) => b.Node("And", [a, other]);
+
     /// <summary>Converts <paramref name="x"/> to the element type <paramref name="to"/>.</summary>
     public static string Cast(this OnnxGraphBuilder b, string x, TensorProto.Types.DataType to) =>
         b.Node("Cast", [x], OnnxAttribute.Int("to", (long)to));
@@ -95,7 +114,7 @@ internal static class OnnxOps
     /// <summary>A copy of <paramref name="x"/> under a new name.</summary>
     public static string Identity(this OnnxGraphBuilder b, string x) => b.Node("Identity", [x]);
 
-    // A 1-D int64 constant: the operand form opset 13+ uses for axes, split sizes and slice bounds.
-    private static string Int64s(this OnnxGraphBuilder b, string hint, params long[] values) =>
+    /// <summary>A 1-D int64 constant: the operand form opset 13+ uses for axes, split sizes, slice bounds and shapes.</summary>
+    public static string Int64s(this OnnxGraphBuilder b, string hint, params long[] values) =>
         b.AddInt64Initializer(hint, values, values.Length);
 }

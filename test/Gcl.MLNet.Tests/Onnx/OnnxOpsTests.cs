@@ -122,6 +122,26 @@ public sealed class OnnxOpsTests
     }
 
     [Fact]
+    public void SqrtMaxAndClipWorkElementwise()
+    {
+        var (roots, _) = Run((b, x) => b.Sqrt(b.Max(x, b.Scalar(0))), Rows, [5]);
+        var (clipped, _) = Run((b, x) => b.Clip(x, -1, 2), Rows, [5]);
+
+        OnnxTestRunner.AssertClose(Rows.Select(r => MathF.Sqrt(Math.Max(r, 0))).ToArray(), roots);
+        Assert.Equal(Rows.Select(r => Math.Clamp(r, -1, 2)), clipped);
+    }
+
+    [Fact]
+    public void InclusiveComparisonsAndAndKeepTheBoundary()
+    {
+        // -0.5 and 0.75 sit exactly on the bounds and must count as inside.
+        var (inside, _) = Run((b, x) => b.Cast(b.And(b.GreaterOrEqual(x, b.Scalar(-0.5f)), b.LessOrEqual(x, b.Scalar(0.75f))), DataType.Float), Rows, [5]);
+
+        Assert.Equal(Rows.Select(r => r >= -0.5f && r <= 0.75f ? 1f : 0f), inside);
+        Assert.Equal(4, inside.Count(v => v == 1));
+    }
+
+    [Fact]
     public void UnsqueezeAndSqueezeChangeTheRankOnly()
     {
         var (unsqueezed, shape) = Run((b, x) => b.Unsqueeze(x, 1), Rows, [1, 5]);

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using Gcl.MLNet.Model;
+using Gcl.MLNet.Native;
+using static TorchSharp.torch;
+using DataType = Gcl.MLNet.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace Gcl.MLNet.Onnx;
+
+/// <summary>
+/// Exports a fitted <see cref="EnergyModel"/> as two self-contained ONNX models (DESIGN.md section 5). Scoring:
+/// raw rows in, <c>Energy</c>, <c>LogDensity = -E(u) - log Z - sum(log s)</c>, <c>Score = -LogDensity</c> and
+/// <c>PredictedLabel = Score &gt; threshold</c> out, with standardization and log Z inside the graph. Sampling:
+/// standard-normal <c>Noise</c> in, the generator's <c>Samples</c> in raw units with their <c>Energy</c> and
+/// <c>LogDensity</c> out. Both carry the model's facts as metadata properties (keys below).
+/// </summary>
+internal static class EnergyModelOnnxExporter
+{
+    /// <summary>The scoring model's default input name: ML.NET's default feature column.</summary>
+    public const string DefaultInputName = "Features";
+
+    /// <summary>The sampling model's input: standard-normal noise <c>[N, d]</c>.</summary>
+    public const string NoiseInput = "Noise";
+
+    /// <summary>Output names, plain so that hosts bind them as they are.</summary>
+    public const string EnergyOutput = "Energy", LogDensityOutput = "LogDensity", ScoreOutput = "Score",
+        PredictedLabelOutput = "PredictedLabel", SamplesOutput = "Samples";
+
+    /// <summary>Metadata keys written into both models.</summary>
+    public const string ProducerKey = "producer", VersionKey = "producer_version", KindKey = "model_kind",
+        FeatureCountKey = "feature_count", FeatureNamesKey = "feature_names", LogZKey = "log_z",
+        LogZStandardErrorKey = "log_z_standard_error", LogZReliableKey = "log_z_reliable", ThresholdKey = "score_threshold";
+
+    private static readonly string[] ScoringOutputs = [EnergyOutput, LogDensityOutput, ScoreOutput, PredictedLabelOutput];
+
+    /// <summary>The scoring model's bytes.</summary>
+    /// <param name="model">The fitted model.</param>
+    /// <param name="inputName">Name of the input <c>[N, d]</c> (the feature column), not one of the output names.</param>
+    /// <param name="featureNames">Feature names for the metadata (d of them), or null.</param>
+    /// <param name="emitters">The emitter registry; null for <see cref="OnnxEmitters.Standard"/>.</param>
+    /// <exception cref="ArgumentException">The input name is empty or taken, or the feature names do not match d.</exception>
+    /// <exception cref="NotSupportedException">A layer of the model has no emitter (the message names it).</exception>
+    public static byte[] Scoring(EnergyModel model, string inputName = DefaultInputName,
+        IReadOnlyList<string>? featureNames = null, OnnxEmitters? emitters = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputName);
+        if (ScoringOutputs.Contains(inputName, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"The input name '{inputName}' is taken by an output ({string.Join(", ", ScoringOutputs)}).", nameof(inputName));
+        }
+        return Export(model, featureNames, "scoring", graph =>
+        {
+            var x = graph.AddInput(inputName, DataType.Float, model.FeatureCount);
+            var u = graph.Standardize(x, model.Standardizer.Mean, model.Standardizer.Scale);
+            var energy = (emitters ?? OnnxEmitters.Standard()).Emit(graph, model.Energy, u);
+            var logDensity = LogDensity(graph, model, energy);
+            var score = graph.Neg(logDensity);
+            graph.AddOutput(energy, EnergyOutput, DataType.Float);
+            graph.AddOutput(logDensity, LogDensityOutput, DataType.Float);
+            graph.AddOutput(score, ScoreOutput, DataType.Float);
+            graph.AddOutput(graph.Greater(score, graph.Scalar((float)model.ScoreThreshold)), PredictedLabelOutput, DataType.Bool);
+        });
+    }
+
+    /// <summary>The sampling model's bytes.</summary>
+    /// <param name="model">The fitted model.</param>
+    /// <param name="featureNames">Feature names for the metadata (d of them), or null.</param>
+    /// <param name="emitters">The emitter registry; null for <see cref="OnnxEmitters.Standard"/>.</param>
+    /// <exception cref="ArgumentException">The feature names do not match d.</exception>
+    /// <exception cref="NotSupportedException">A layer of the model has no emitter (the message names it).</exception>
+    public static byte[] Sampling(EnergyModel model, IReadOnlyList<string>? featureNames = null, OnnxEmitters? emitters = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Export(model, featureNames, "sampling", graph =>
+        {
+            var registry = emitters ?? OnnxEmitters.Standard();
+            var noise = graph.AddInput(NoiseInput, DataType.Float, model.FeatureCount);
+            var u = registry.Emit<ForwardFlowStep>(graph, model.Generator, noise).Output;
+            var energy = registry.Emit(graph, model.Energy, u);
+            graph.AddOutput(graph.Unstandardize(u, model.Standardizer.Mean, model.Standardizer.Scale), SamplesOutput, DataType.Float, model.FeatureCount);
+            graph.AddOutput(energy, EnergyOutput, DataType.Float);
+            graph.AddOutput(LogDensity(graph, model, energy), LogDensityOutput, DataType.Float);
+        });
+    }
+
+    private static byte[] Export(EnergyModel model, IReadOnlyList<string>? featureNames, string kind, Action<OnnxGraphBuilder> build)
+    {
+        if (featureNames != null && featureNames.Count != model.FeatureCount)
+        {
+            throw new ArgumentException($"Got {featureNames.Count} feature names for a model of {model.FeatureCount} features.", nameof(featureNames));
+        }
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var graph = new OnnxGraphBuilder($"gcl_mlnet_{kind}");
+        build(graph);
+        graph.AddMetadata(ProducerKey, OnnxGraphBuilder.ProducerName);
+        graph.AddMetadata(VersionKey, typeof(EnergyModelOnnxExporter).Assembly.GetName().Version?.ToString() ?? "0");
+        graph.AddMetadata(KindKey, kind);
+        graph.AddMetadata(FeatureCountKey, model.FeatureCount.ToString(CultureInfo.InvariantCulture));
+        if (featureNames != null) graph.AddMetadata(FeatureNamesKey, JsonSerializer.Serialize(featureNames));
+        graph.AddMetadata(LogZKey, model.Partition.LogZ.ToString("R", CultureInfo.InvariantCulture));
+        graph.AddMetadata(LogZStandardErrorKey, model.Partition.StandardError.ToString("R", CultureInfo.InvariantCulture));
+        graph.AddMetadata(LogZReliableKey, model.Partition.IsReliable ? "true" : "false");
+        graph.AddMetadata(ThresholdKey, model.ScoreThreshold.ToString("R", CultureInfo.InvariantCulture));
+        return graph.Build();
+    }
+
+    // LogDensity = (sum(-log s) - log Z) - E, the constant folded in double precision.
+    private static string LogDensity(OnnxGraphBuilder graph, EnergyModel model, string energy) =>
+        graph.Sub(graph.Scalar((float)(model.Standardizer.LogDetToRaw - model.Partition.LogZ)), energy);
+}
