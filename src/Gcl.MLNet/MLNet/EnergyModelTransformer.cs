@@ -20,6 +20,9 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
 {
     private readonly IHostEnvironment environment;
     private readonly SavedOptions? options;
+    /// <summary>The archive entry holding the scoring model as ONNX.</summary>
+    internal const string OnnxEntryName = "model.onnx";
+
     private readonly IReadOnlyList<ArchiveEntry> extraEntries;
 
     internal EnergyModelTransformer(IHostEnvironment environment, EnergyModel model, string featureColumnName,
@@ -102,9 +105,26 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
         "or export the model to ONNX and score it with mlContext.Transforms.ApplyOnnxModel, which mlContext.Model.Save can store.");
 
     /// <summary>
+    /// Writes the scoring model as ONNX (opset 17): input named like the feature column, outputs <c>Energy</c>,
+    /// <c>LogDensity</c>, <c>Score</c> and <c>PredictedLabel</c>, standardization and log Z inside the graph.
+    /// </summary>
+    /// <param name="destination">A writable stream (left open).</param>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void ExportScoringOnnx(Stream destination) => Model.ExportScoringOnnx(destination, FeatureColumnName, FeatureNames);
+
+    /// <summary>
+    /// Writes the sampling model as ONNX (opset 17): input <c>Noise</c> [N, d] standard normal, outputs
+    /// <c>Samples</c> [N, d] in raw units with their <c>Energy</c> and <c>LogDensity</c>.
+    /// </summary>
+    /// <param name="destination">A writable stream (left open).</param>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void ExportSamplingOnnx(Stream destination) => Model.ExportSamplingOnnx(destination, FeatureNames);
+
+    /// <summary>
     /// Saves the transformer to a model file: a versioned zip holding <c>manifest.json</c> (format version, feature
     /// column, count and names, standardizer, architecture, options, threshold, seed, training summary with log Z and
-    /// its diagnostics, and the length and SHA-256 of every other entry) and the network weights.
+    /// its diagnostics, and the length and SHA-256 of every other entry), the network weights, and the scoring
+    /// model as <c>model.onnx</c> (see <see cref="ExportScoringOnnx"/>).
     /// </summary>
     /// <param name="path">File to create or overwrite.</param>
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
@@ -122,7 +142,10 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         TorchRuntime.EnsureLoaded();
-        ModelArchive.Write(stream, new ArchivedModel(Model, FeatureColumnName, FeatureNames, InvalidRows, options, extraEntries));
+        using var onnx = new MemoryStream();
+        ExportScoringOnnx(onnx);
+        var entries = extraEntries.Where(e => e.Name != OnnxEntryName).Append(new ArchiveEntry(OnnxEntryName, onnx.ToArray())).ToArray();
+        ModelArchive.Write(stream, new ArchivedModel(Model, FeatureColumnName, FeatureNames, InvalidRows, options, entries));
     }
 
     /// <summary>Loads a transformer saved with <see cref="Save(string)"/>.</summary>

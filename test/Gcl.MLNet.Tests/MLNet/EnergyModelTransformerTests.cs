@@ -25,6 +25,32 @@ public sealed class EnergyModelTransformerTests(TrainedModel trained)
     }
 
     [Fact]
+    public void TheSavedModelCarriesItsScoringOnnxWhichOnnxRuntimeScoresAlike()
+    {
+        using var saved = new MemoryStream();
+        trained.Transformer.Save(saved);
+        using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(saved.ToArray()));
+        var entry = archive.GetEntry(EnergyModelTransformer.OnnxEntryName);
+        Assert.NotNull(entry);
+        using var onnx = new MemoryStream();
+        entry!.Open().CopyTo(onnx);
+
+        var rows = TestData.Gaussian(7, seed: 4);
+        var features = rows.SelectMany(r => r.Features).ToArray();
+        var energy = new float[rows.Length];
+        var logDensity = new float[rows.Length];
+        trained.Transformer.Model.Score(features, energy, logDensity);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx.ToArray());
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(features, new[] { rows.Length, TestData.Dimension });
+        using var results = session.Run(new[] { Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("Features", input) });
+        var onnxLogDensity = results.Single(r => r.Name == "LogDensity").AsEnumerable<float>().ToArray();
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Assert.True(Math.Abs(onnxLogDensity[i] - logDensity[i]) <= 1e-4 * Math.Max(1, Math.Abs(logDensity[i])), $"row {i}: {onnxLogDensity[i]} vs {logDensity[i]}");
+        }
+    }
+
+    [Fact]
     public void AKnownSizeOfAnotherLengthIsRejectedWhenTheSchemaIsChecked()
     {
         var data = TestData.View(trained.Context, TestData.Gaussian(5, dimension: 5), dimension: 5);

@@ -29,7 +29,7 @@ public sealed class ModelArchitectureTests(TrainedModel trained)
     [Fact]
     public void AnMlpEnergyIsDescribedByItsSizesAndConfinement()
     {
-        using var flow = NormalizingFlow.Create(3, new FlowOptions(Blocks: 1, HiddenWidth: 4), 5);
+        using var flow = NormalizingFlow.Create(3, new FlowOptions(FlowLayerKind.RationalQuadraticSpline, Blocks: 1, HiddenWidth: 4), 5);
         using var energy = new MlpEnergy(3, [6, 7], 0.25);
         using var model = new Gcl.MLNet.Model.EnergyModel(new Standardizer([0, 0, 0], [1, 1, 1]), energy, flow, 1.0, trained.Transformer.Model.Summary);
 

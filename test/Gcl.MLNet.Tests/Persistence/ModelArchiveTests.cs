@@ -42,12 +42,12 @@ public sealed class ModelArchiveTests(TrainedModel trained)
     {
         var entries = ArchiveEditing.Entries(Save(trained.Transformer));
 
-        Assert.Equal(["energy.bin", "generator.bin", "manifest.json"], entries.Keys.Order());
+        Assert.Equal(["energy.bin", "generator.bin", "manifest.json", "model.onnx"], entries.Keys.Order());
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(entries["manifest.json"])!;
         Assert.Equal("Gcl.MLNet.EnergyModel", (string?)manifest["format"]);
         Assert.Equal(1, (int?)manifest["formatVersion"]);
         Assert.Equal(4, (int?)manifest["featureCount"]);
-        foreach (var name in new[] { "energy.bin", "generator.bin" })
+        foreach (var name in new[] { "energy.bin", "generator.bin", "model.onnx" })
         {
             Assert.Equal(EntryDigest.Of(entries[name]).Sha256, (string?)manifest["entries"]![name]!["sha256"]);
             Assert.Equal(entries[name].Length, (long?)manifest["entries"]![name]!["length"]);
