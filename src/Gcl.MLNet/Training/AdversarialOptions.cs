@@ -25,7 +25,7 @@ internal sealed record AdversarialOptions
     public double Beta2 { get; init; } = 0.999;
 
     /// <summary>Weight of the magnitude penalty mean(h²) on data and generator batches (h: the energy's penalized part).</summary>
-    public double EnergyPenalty { get; init; } = 1e-3;
+    public double EnergyPenalty { get; init; } = 1e-2;
 
     /// <summary>Largest gradient norm per step (both players).</summary>
     public double GradientClip { get; init; } = 10;

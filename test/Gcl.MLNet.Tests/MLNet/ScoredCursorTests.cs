@@ -24,22 +24,18 @@ public sealed class ScoredCursorTests(TrainedModel trained)
     }
 
     [Fact]
-    public void AMillionStreamedRowsLeaveNoTensorsBehindAndMemoryFlat()
+    public void AMillionStreamedRowsLeaveNoNativeTensorsBehind()
     {
         const int Count = 1_000_000;
         var output = trained.Transformer.Transform(TestData.View(trained.Context, Stream(Count)));
         ScoreAll(output, 5 * ScoredCursor.BlockRows); // warm-up: lazily created state exists from here on
-        GC.Collect();
         long tensorsBefore = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        long memoryBefore = Environment.WorkingSet;
 
         long served = ScoreAll(output, Count);
 
-        GC.Collect();
+        // The process's resident memory is measured by the benchmark (`-- scoring`): other tests share the process here.
         Assert.Equal(Count, served);
         Assert.Equal(tensorsBefore, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
-        double growthMiB = (Environment.WorkingSet - memoryBefore) / 1048576.0;
-        Assert.True(growthMiB < 64, $"working set grew by {growthMiB:F1} MiB over {Count} rows");
     }
 
     [Fact]

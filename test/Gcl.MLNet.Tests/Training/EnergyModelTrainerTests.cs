@@ -2,6 +2,7 @@ using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 using Gcl.MLNet.Model;
 using Gcl.MLNet.Native;
+using Gcl.MLNet.Tests.Flows;
 using Gcl.MLNet.Training;
 using TorchSharp;
 using Xunit;
@@ -10,6 +11,7 @@ using static TorchSharp.torch;
 namespace Gcl.MLNet.Tests.Training;
 
 /// <summary>End-to-end training on data with a known density: the method's promises, with small budgets.</summary>
+[Collection(SerialComputeCollection.Name)]
 public sealed class EnergyModelTrainerTests
 {
     private const double RingRadius = 2.0;
