@@ -19,9 +19,10 @@ switch (command)
         {
             ("flow (ML only)", new EnergyModelOptions { AdversarialIterations = 0 }),
             ("tilted (defaults)", new EnergyModelOptions()),
-            ("tilted c=1", new EnergyModelOptions { TiltBound = 1 }),
-            ("tilted penalty 1e-2", new EnergyModelOptions { EnergyPenalty = 1e-2 }),
-            ("mlp (plain recipe)", new EnergyModelOptions { EnergyNetwork = Gcl.MLNet.Energy.EnergyNetworkKind.Mlp }),
+            ("no gradient clipping", new EnergyModelOptions { GradientClip = 1e9 }),
+            ("no energy penalty", new EnergyModelOptions { EnergyPenalty = 0 }),
+            ("generator lr 5e-4 (ratio 6)", new EnergyModelOptions { GeneratorLearningRate = 5e-4 }),
+            ("energy lr 1e-3 (ratio 20)", new EnergyModelOptions { EnergyLearningRate = 1e-3 }),
         };
         foreach (var set in new[] { "wdbc", "vehicle_deq" })
         {
