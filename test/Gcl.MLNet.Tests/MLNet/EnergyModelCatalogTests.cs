@@ -8,7 +8,6 @@ namespace Gcl.MLNet.Tests.MLNet;
 
 public sealed class EnergyModelCatalogTests(ITestOutputHelper output)
 {
-    private static readonly string DataFolder = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
 
     [Fact]
     public void AllFourEntryPointsBuildTheSameEstimator()
@@ -56,7 +55,7 @@ public sealed class EnergyModelCatalogTests(ITestOutputHelper output)
     // as the XML docs tell users to do.
     private static IDataView Load(MLContext mlContext, string file, int features)
     {
-        var raw = mlContext.Data.LoadFromTextFile(Path.Combine(DataFolder, file), [
+        var raw = mlContext.Data.LoadFromTextFile(TestDataFiles.PathOf(file), [
             new TextLoader.Column("Features", DataKind.Single, 0, features - 1),
             new TextLoader.Column("IsAnomaly", DataKind.Boolean, features),
         ], separatorChar: ',', hasHeader: true);
