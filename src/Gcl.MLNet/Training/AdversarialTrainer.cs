@@ -85,8 +85,11 @@ internal sealed class AdversarialTrainer
                 ValidationScore score = Evaluate(validation, iteration, discriminatorSum / stepsSinceReport, generatorSum / stepsSinceReport, history, progress, clock);
                 discriminatorSum = generatorSum = 0;
                 stepsSinceReport = 0;
-                lastGood.Dispose();
-                lastGood = TakeSnapshot();
+                if (double.IsFinite(score.LogLikelihood))
+                {
+                    lastGood.Dispose();
+                    lastGood = TakeSnapshot();
+                }
                 if (score.IsBetterThan(best))
                 {
                     best = score;
@@ -153,13 +156,24 @@ internal sealed class AdversarialTrainer
         return loss.ToDouble();
     }
 
-    // Estimates log Z with the current generator as proposal and scores the validation rows.
+    // Estimates log Z with the current generator as proposal and scores the validation rows. An energy that is NaN
+    // somewhere (log Z cannot be estimated) scores NaN: the state is neither kept nor rolled back to.
     private ValidationScore Evaluate(Tensor validation, int iteration, double discriminatorLoss, double generatorLoss,
         AdversarialHistory history, Action<TrainingProgress>? progress, Stopwatch clock)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var estimate = PartitionEstimation.Estimate(energy, generator, options.EvaluationSamples, options.ProposalGaussianWeight, options.ProposalGaussianScale, random);
+        LogPartitionEstimate estimate;
+        try
+        {
+            estimate = PartitionEstimation.Estimate(energy, generator, options.EvaluationSamples, options.ProposalGaussianWeight, options.ProposalGaussianScale, random);
+        }
+        catch (InvalidOperationException) when (iteration > 0)
+        {
+            progress?.Invoke(new TrainingProgress(TrainingPhase.Adversarial, iteration, options.Iterations, discriminatorLoss,
+                generatorLoss, double.NaN, double.NaN, clock.Elapsed));
+            return new ValidationScore(false, double.NaN);
+        }
         double meanNegativeEnergy = -energy.forward(validation.to(logPartition.dtype)).to(ScalarType.Float64).mean().item<double>();
         double logLikelihood = meanNegativeEnergy - estimate.LogZ;
         var report = new TrainingProgress(TrainingPhase.Adversarial, iteration, options.Iterations, discriminatorLoss,
