@@ -41,7 +41,9 @@ internal static class MainJob
         var summary = density.Model.Summary;
         var logDensities = density.Transform(test).GetColumn<float>("LogDensity").ToArray();
         double heldOut = logDensities.Average(v => (double)v);
+        var sorted = logDensities.Order().ToArray();
         Console.WriteLine($"   held-out log-likelihood {heldOut:F3} nats/row (raw units; {heldOut - summary.StandardizationLogDeterminant:F3} standardized)");
+        Console.WriteLine($"   per row: median {sorted[sorted.Length / 2]:F3}, worst {sorted[0]:F3} (a few extreme rows dominate this set's mean)");
         Console.WriteLine($"   same flow by maximum likelihood, validation: {summary.FlowValidationLogLikelihood:F3}; energy model, validation: {summary.ValidationLogLikelihood:F3}");
         Console.WriteLine($"   {summary.Partition.Describe()}");
 
@@ -58,21 +60,21 @@ internal static class MainJob
         using (var file = File.Create(onnxPath)) reloaded.ExportScoringOnnx(file);
         var features = test.GetColumn<float[]>("Features").ToArray();
         float[] onnxDensities = OnnxScoring.LogDensity(onnxPath, features);
-        double largestDifference = onnxDensities.Zip(logDensities, (a, b) => Math.Abs(a - b)).Max();
-        Console.WriteLine($"   {onnxPath}: largest |LogDensity difference| against TorchSharp {largestDifference:E2}");
+        double largestDifference = onnxDensities.Zip(logDensities, (a, b) => Math.Abs(a - b) / Math.Max(1, Math.Abs(b))).Max();
+        Console.WriteLine($"   {onnxPath}: largest relative LogDensity difference against TorchSharp {largestDifference:E2}");
 
         string report = Path.Combine(outputDirectory, "report.md");
         File.WriteAllText(report, string.Join(Environment.NewLine,
             "# Gcl.MLNet main job",
             $"- anomaly AUC on wbc: energy model {energyAuc:F3}, RandomizedPca {pcaAuc:F3}",
-            $"- held-out log-likelihood on wdbc: {heldOut:F3} nats/row raw, {heldOut - summary.StandardizationLogDeterminant:F3} standardized",
+            $"- held-out log-likelihood on wdbc: {heldOut:F3} nats/row raw, {heldOut - summary.StandardizationLogDeterminant:F3} standardized; median row {sorted[sorted.Length / 2]:F3}, worst {sorted[0]:F3}",
             $"- log Z: {summary.Partition.Describe()}",
             $"- training: {summary.Duration.TotalSeconds:F1} s, best adversarial iteration {summary.BestIteration} of {summary.AdversarialIterations}",
             $"- reloaded model scores identical: {identical}",
-            $"- ONNX Runtime against TorchSharp, largest LogDensity difference: {largestDifference:E2}",
+            $"- ONNX Runtime against TorchSharp, largest relative LogDensity difference: {largestDifference:E2}",
             string.Empty));
         Console.WriteLine($"Outputs written to {Path.GetFullPath(outputDirectory)}");
-        bool parity = largestDifference <= 1e-3;
+        bool parity = largestDifference <= 1e-4;
         if (!identical || !parity) Console.Error.WriteLine("The reloaded model or the ONNX file did not score like the trained model.");
         return identical && parity ? 0 : 1;
     }
