@@ -1,4 +1,3 @@
-using Gcl.MLNet.Flows;
 using Gcl.MLNet.Networks;
 using static TorchSharp.torch;
 
@@ -24,8 +23,7 @@ internal sealed class MlpEnergy : EnergyFunction
         ArgumentOutOfRangeException.ThrowIfNegative(confinement);
         Dimension = dimension;
         this.confinement = confinement;
-        network = new Mlp("network", dimension, hiddenSizes, 1);
-        if (initialization != null) SeededInitialization.Reset(network, initialization, zeroLastLayer: false);
+        network = new Mlp("network", dimension, hiddenSizes, 1, initialization: initialization);
         RegisterComponents();
     }
 

@@ -28,8 +28,7 @@ internal sealed class TiltedFlowEnergy : EnergyFunction
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tiltBound);
         this.reference = reference;
         this.tiltBound = tiltBound;
-        tilt = new Mlp("tilt", reference.Dimension, hiddenSizes, 1);
-        SeededInitialization.Reset(tilt, initialization, zeroLastLayer: true);
+        tilt = new Mlp("tilt", reference.Dimension, hiddenSizes, 1, zeroLastLayer: true, initialization: initialization);
         RegisterComponents();
         foreach (var parameter in this.reference.parameters()) parameter.requires_grad = false;
     }

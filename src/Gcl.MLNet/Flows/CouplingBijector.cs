@@ -35,8 +35,7 @@ internal abstract class CouplingBijector : Bijector
         TransformedCount = dimension - ConditioningCount;
         ParametersPerFeature = parametersPerFeature;
         var hidden = Enumerable.Repeat(hiddenWidth, hiddenLayers).ToArray();
-        conditioner = new Mlp("conditioner", Math.Max(ConditioningCount, 1), hidden, TransformedCount * parametersPerFeature, zeroLastLayer: true);
-        SeededInitialization.Reset(conditioner, generator, zeroLastLayer: true);
+        conditioner = new Mlp("conditioner", Math.Max(ConditioningCount, 1), hidden, TransformedCount * parametersPerFeature, zeroLastLayer: true, initialization: generator);
         RegisterComponents();
     }
 

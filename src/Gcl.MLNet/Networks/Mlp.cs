@@ -17,7 +17,12 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
     /// <param name="hiddenSizes">Widths of the hidden layers, in order (may be empty: a linear map).</param>
     /// <param name="outputSize">Width of the output.</param>
     /// <param name="zeroLastLayer">Start the last layer at zero (identity-initialized flows, zero energy tilt).</param>
-    public Mlp(string name, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, bool zeroLastLayer = false)
+    /// <param name="initialization">
+    /// Draws every weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (torch's default for linear layers) with
+    /// this generator, so a network built from a seed is the same on every run without touching torch's global
+    /// random state; null keeps torch's own initialization.
+    /// </param>
+    public Mlp(string name, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, bool zeroLastLayer = false, Generator? initialization = null)
         : base(name)
     {
         var widths = new List<int> { inputSize };
@@ -28,11 +33,24 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
         {
             layers.Add(nn.Linear(widths[i], widths[i + 1]));
         }
-        if (zeroLastLayer)
+        using (no_grad())
         {
-            using var _ = no_grad();
-            layers[^1].weight!.zero_();
-            layers[^1].bias!.zero_();
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var weight = layers[i].weight!;
+                var bias = layers[i].bias!;
+                if (zeroLastLayer && i == layers.Count - 1)
+                {
+                    weight.zero_();
+                    bias.zero_();
+                }
+                else if (initialization != null)
+                {
+                    double bound = 1.0 / Math.Sqrt(weight.shape[1]);
+                    weight.uniform_(-bound, bound, initialization);
+                    bias.uniform_(-bound, bound, initialization);
+                }
+            }
         }
         RegisterComponents();
     }

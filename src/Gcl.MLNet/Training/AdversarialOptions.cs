@@ -43,8 +43,8 @@ internal sealed record AdversarialOptions
     public int MaxRollbacks { get; init; } = 3;
 
     /// <summary>Weight of the broad Gaussian in the defensive-mixture proposal.</summary>
-    public double ProposalGaussianWeight { get; init; } = 0.1;
+    public double ProposalGaussianWeight { get; init; } = DefensiveMixtureProposal.DefaultGaussianWeight;
 
     /// <summary>Standard deviation of the broad Gaussian in standardized units.</summary>
-    public double ProposalGaussianScale { get; init; } = 2.0;
+    public double ProposalGaussianScale { get; init; } = DefensiveMixtureProposal.DefaultGaussianScale;
 }

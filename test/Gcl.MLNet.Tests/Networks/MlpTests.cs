@@ -61,4 +61,30 @@ public sealed class MlpTests
         optimizer.step();
         return loss.item<float>();
     }
+
+    [Fact]
+    public void SameInitializationSeedGivesTheSameWeightsWithinTorchsDefaultBounds()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        using var first = new Mlp("mlp", 4, new[] { 16 }, 3, initialization: new Generator(7));
+        using var second = new Mlp("mlp", 4, new[] { 16 }, 3, initialization: new Generator(7));
+
+        var pairs = first.parameters().Zip(second.parameters()).ToList();
+        Assert.All(pairs, p => Assert.Equal(0.0, (p.First - p.Second).abs().max().ToDouble()));
+        Assert.True(first.Layers[0].weight!.abs().max().ToDouble() <= 0.5);
+        Assert.True(first.Layers[1].weight!.abs().max().ToDouble() <= 0.25);
+        Assert.True(first.Layers[1].weight!.abs().max().ToDouble() > 0.1);
+    }
+
+    [Fact]
+    public void SeededZeroLastLayerLeavesOnlyTheLastLayerAtZero()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        using var mlp = new Mlp("mlp", 4, new[] { 16 }, 3, zeroLastLayer: true, initialization: new Generator(8));
+        Assert.Equal(0.0, mlp.Layers[1].weight!.abs().max().ToDouble());
+        Assert.Equal(0.0, mlp.Layers[1].bias!.abs().max().ToDouble());
+        Assert.True(mlp.Layers[0].weight!.abs().max().ToDouble() > 0.1);
+    }
 }
