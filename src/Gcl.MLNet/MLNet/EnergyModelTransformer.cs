@@ -121,6 +121,42 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
     public void ExportSamplingOnnx(Stream destination) => Model.ExportSamplingOnnx(destination, FeatureNames);
 
     /// <summary>
+    /// An ML.NET pipeline that scores with this model's scoring ONNX instead of TorchSharp: <c>ApplyOnnxModel</c> on
+    /// the ONNX bytes (embedded, no file needed), then the stateless <see cref="OnnxScoreUnwrapping"/> mapping, so it
+    /// emits the same scalar <c>Energy</c>, <c>LogDensity</c>, <c>Score</c> and <c>PredictedLabel</c> columns. Fit it on
+    /// any data with the feature column (nothing is learned); <c>mlContext.Model.Save</c> stores the result and
+    /// <c>mlContext.Model.Load</c> reads it back without this library's TorchSharp part, after
+    /// <c>mlContext.ComponentCatalog.RegisterAssembly(typeof(OnnxScoreUnwrapping).Assembly)</c>. Running it needs ONNX
+    /// Runtime's native library: reference the Microsoft.ML.OnnxRuntime package (or a GPU build of it).
+    /// </summary>
+    /// <param name="mlContext">The context the pipeline belongs to; the unwrapping mapping is registered on it.</param>
+    /// <returns>The estimator; its fitted transformer scores like this transformer, in float32.</returns>
+    /// <exception cref="InvalidOperationException">ONNX Runtime's native library cannot be loaded.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public IEstimator<ITransformer> CreateOnnxScoringPipeline(MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        mlContext.ComponentCatalog.RegisterAssembly(typeof(OnnxScoreUnwrapping).Assembly);
+        using var onnx = new MemoryStream();
+        ExportScoringOnnx(onnx);
+        onnx.Position = 0;
+        string[] outputs = [.. OutputColumns.Added.Select(c => c.Name)];
+        IEstimator<ITransformer> applyOnnx;
+        try
+        {
+            applyOnnx = mlContext.Transforms.ApplyOnnxModel(outputs, [FeatureColumnName], onnx);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            throw new InvalidOperationException("ONNX Runtime's native library could not be loaded: the ONNX scoring pipeline " +
+                "needs it. Add a reference to the Microsoft.ML.OnnxRuntime package (or Microsoft.ML.OnnxRuntime.Gpu).", e);
+        }
+        return applyOnnx
+            .Append(mlContext.Transforms.CustomMapping<OnnxScoreUnwrapping.Vectors, OnnxScoreUnwrapping.Scalars>(
+                OnnxScoreUnwrapping.Unwrap, OnnxScoreUnwrapping.ContractName));
+    }
+
+    /// <summary>
     /// Saves the transformer to a model file: a versioned zip holding <c>manifest.json</c> (format version, feature
     /// column, count and names, standardizer, architecture, options, threshold, seed, training summary with log Z and
     /// its diagnostics, and the length and SHA-256 of every other entry), the network weights, and the scoring
