@@ -1,5 +1,6 @@
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Inference;
 using Gcl.MLNet.Native;
 using Gcl.MLNet.Training;
 using static TorchSharp.torch;
@@ -15,6 +16,7 @@ namespace Gcl.MLNet.Model;
 public sealed class EnergyModel : IDisposable
 {
     private readonly ScalarType dtype;
+    private readonly Lazy<ManagedScorer?> managedScorer;
     private bool disposed;
 
     internal EnergyModel(Standardizer standardizer, EnergyFunction energy, NormalizingFlow generator, double scoreThreshold, TrainingSummary summary)
@@ -27,6 +29,7 @@ public sealed class EnergyModel : IDisposable
         dtype = generator.parameters().First().dtype;
         energy.eval();
         generator.eval();
+        managedScorer = new(() => ManagedScorer.TryCreate(standardizer, energy, dtype));
     }
 
     /// <summary>Number of features a row must have.</summary>
@@ -69,6 +72,11 @@ public sealed class EnergyModel : IDisposable
         }
         if (count == 0) return;
         TorchRuntime.EnsureLoaded();
+        if (count <= ManagedScorer.MaxRows && managedScorer.Value is { } managed)
+        {
+            managed.Score(rows, energy, logDensity, -Partition.LogZ + Standardizer.LogDetToRaw);
+            return;
+        }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = tensor(rows.ToArray(), new long[] { count, FeatureCount }).to(dtype);
