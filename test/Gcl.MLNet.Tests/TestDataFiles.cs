@@ -9,7 +9,8 @@ internal static class TestDataFiles
     /// <summary>The full path of <c>Data/{fileName}</c>.</summary>
     public static string PathOf(string fileName) => Path.Combine(RepositoryRoot(), "test", "Gcl.MLNet.Tests", "Data", fileName);
 
-    private static string RepositoryRoot()
+    /// <summary>The folder holding Gcl.MLNet.sln.</summary>
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory != null; directory = directory.Parent)
         {
