@@ -1,0 +1,17 @@
+namespace Gcl.MLNet.Samples;
+
+/// <summary>Picks the sample command from the first argument; without one, runs the main job.</summary>
+internal static class SampleCommands
+{
+    private const string Usage = """
+        Usage: dotnet run --project src/Gcl.MLNet.Samples -- [command] [options]
+          (no command) [--quick] [--out DIR]    the main job on the bundled Breast Cancer Wisconsin data
+        """;
+
+    /// <summary>Runs the command <paramref name="args"/> name; returns the process exit code.</summary>
+    public static int Run(string[] args) => args switch
+    {
+        _ => CommandLine.Run(args, Usage, ["--quick"], ["--out"], line =>
+            MainJob.Run(line.Value("--out") ?? "gcl-mlnet-output", SampleBudgets.Options(line.Has("--quick"), new ConsoleProgress()))),
+    };
+}
