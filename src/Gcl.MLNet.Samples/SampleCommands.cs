@@ -6,11 +6,14 @@ internal static class SampleCommands
     private const string Usage = """
         Usage: dotnet run --project src/Gcl.MLNet.Samples -- [command] [options]
           (no command) [--quick] [--out DIR]    the main job on the bundled Breast Cancer Wisconsin data
+          density [--quick] [--out DIR]          fit 2-D toy densities and plot data, samples, energy and density
+        Each command takes --help.
         """;
 
     /// <summary>Runs the command <paramref name="args"/> name; returns the process exit code.</summary>
     public static int Run(string[] args) => args switch
     {
+        ["density", .. var rest] => DensityCommand.Run(rest),
         _ => CommandLine.Run(args, Usage, ["--quick"], ["--out"], line =>
             MainJob.Run(line.Value("--out") ?? "gcl-mlnet-output", SampleBudgets.Options(line.Has("--quick"), new ConsoleProgress()))),
     };
