@@ -7,6 +7,8 @@ internal static class SampleCommands
         Usage: dotnet run --project src/Gcl.MLNet.Samples -- [command] [options]
           (no command) [--quick] [--out DIR]    the main job on the bundled Breast Cancer Wisconsin data
           density [--quick] [--out DIR]          fit 2-D toy densities and plot data, samples, energy and density
+          anomaly --data FILE.csv --label COLUMN [--quick] [--out DIR]
+                                                 anomaly detection on your own CSV, next to RandomizedPca
         Each command takes --help.
         """;
 
@@ -14,6 +16,7 @@ internal static class SampleCommands
     public static int Run(string[] args) => args switch
     {
         ["density", .. var rest] => DensityCommand.Run(rest),
+        ["anomaly", .. var rest] => AnomalyCommand.Run(rest),
         _ => CommandLine.Run(args, Usage, ["--quick"], ["--out"], line =>
             MainJob.Run(line.Value("--out") ?? "gcl-mlnet-output", SampleBudgets.Options(line.Has("--quick"), new ConsoleProgress()))),
     };
