@@ -9,6 +9,7 @@ internal static class SampleCommands
           density [--quick] [--out DIR]          fit 2-D toy densities and plot data, samples, energy and density
           anomaly --data FILE.csv --label COLUMN [--quick] [--out DIR]
                                                  anomaly detection on your own CSV, next to RandomizedPca
+          export --model MODEL.zip --out DIR     write scoring.onnx and sampling.onnx from a saved model
         Each command takes --help.
         """;
 
@@ -17,6 +18,7 @@ internal static class SampleCommands
     {
         ["density", .. var rest] => DensityCommand.Run(rest),
         ["anomaly", .. var rest] => AnomalyCommand.Run(rest),
+        ["export", .. var rest] => ExportCommand.Run(rest),
         _ => CommandLine.Run(args, Usage, ["--quick"], ["--out"], line =>
             MainJob.Run(line.Value("--out") ?? "gcl-mlnet-output", SampleBudgets.Options(line.Has("--quick"), new ConsoleProgress()))),
     };
