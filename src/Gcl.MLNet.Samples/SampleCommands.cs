@@ -10,6 +10,8 @@ internal static class SampleCommands
           anomaly --data FILE.csv --label COLUMN [--quick] [--out DIR]
                                                  anomaly detection on your own CSV, next to RandomizedPca
           export --model MODEL.zip --out DIR     write scoring.onnx and sampling.onnx from a saved model
+          serve --model MODEL.zip|MODEL.onnx [--port N]
+                                                 a scoring service on 127.0.0.1 (ONNX Runtime)
         Each command takes --help.
         """;
 
@@ -19,6 +21,7 @@ internal static class SampleCommands
         ["density", .. var rest] => DensityCommand.Run(rest),
         ["anomaly", .. var rest] => AnomalyCommand.Run(rest),
         ["export", .. var rest] => ExportCommand.Run(rest),
+        ["serve", .. var rest] => ServeCommand.Run(rest),
         _ => CommandLine.Run(args, Usage, ["--quick"], ["--out"], line =>
             MainJob.Run(line.Value("--out") ?? "gcl-mlnet-output", SampleBudgets.Options(line.Has("--quick"), new ConsoleProgress()))),
     };
