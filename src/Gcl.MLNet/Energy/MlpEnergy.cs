@@ -1,3 +1,4 @@
+using Gcl.MLNet.Native;
 using Gcl.MLNet.Networks;
 using static TorchSharp.torch;
 
@@ -40,7 +41,7 @@ internal sealed class MlpEnergy : EnergyFunction
     public override Tensor forward(Tensor input)
     {
         var energy = network.forward(input).squeeze(-1);
-        return confinement == 0 ? energy : energy + 0.5 * confinement * input.square().sum(-1);
+        return confinement == 0 ? energy : energy.Plus(input.Squared().sum(-1).Times(0.5 * confinement));
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Native;
 using Gcl.MLNet.Networks;
 using static TorchSharp.torch;
 
@@ -46,8 +47,8 @@ internal sealed class TiltedFlowEnergy : EnergyFunction
     public double TiltBound => tiltBound;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => -reference.LogProb(input) + PenalizedPart(input);
+    public override Tensor forward(Tensor input) => reference.LogProb(input).neg().Plus(PenalizedPart(input));
 
     /// <summary>The bounded tilt h(u) = c * tanh(g(u) / c).</summary>
-    public override Tensor PenalizedPart(Tensor input) => tiltBound * (tilt.forward(input).squeeze(-1) / tiltBound).tanh();
+    public override Tensor PenalizedPart(Tensor input) => tilt.forward(input).squeeze(-1).DividedBy(tiltBound).tanh().Times(tiltBound);
 }

@@ -1,3 +1,4 @@
+using Gcl.MLNet.Native;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -41,7 +42,7 @@ internal sealed class ActNorm : Bijector
         get
         {
             using var scope = NewDisposeScope();
-            return initialized.ne(0).any().item<bool>();
+            return initialized.to(ScalarType.Float64).item<double>() != 0;
         }
     }
 
@@ -55,16 +56,16 @@ internal sealed class ActNorm : Bijector
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var mean = x.mean(new long[] { 0 });
-        var std = x.std(0, unbiased: false).clamp_min(MinimumInitialScale);
+        var std = x.std(0, unbiased: false).ClampedBelow(MinimumInitialScale);
         shift.copy_(mean);
         log_scale.copy_(std.log());
-        initialized.fill_(1.0);
+        initialized.FillWith(1.0);
     }
 
     /// <inheritdoc />
     public override (Tensor Output, Tensor LogAbsDet) Forward(Tensor z)
     {
-        var x = z * log_scale.exp() + shift;
+        var x = (z * log_scale.exp()).Plus(shift);
         return (x, log_scale.sum().expand(z.shape[0]));
     }
 

@@ -1,3 +1,4 @@
+using Gcl.MLNet.Native;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Flows;
@@ -36,9 +37,9 @@ internal sealed class AffineCoupling : CouplingBijector
     protected override (Tensor Output, Tensor LogAbsDerivative) Transform(Tensor input, Tensor parameters, bool inverse)
     {
         var shift = parameters.select(2, 0);
-        var logScale = LogScaleBound * (parameters.select(2, 1) / LogScaleBound).tanh();
+        var logScale = parameters.select(2, 1).DividedBy(LogScaleBound).tanh().Times(LogScaleBound);
         return inverse
             ? ((input - shift) * (-logScale).exp(), -logScale)
-            : (input * logScale.exp() + shift, logScale);
+            : ((input * logScale.exp()).Plus(shift), logScale);
     }
 }

@@ -1,3 +1,4 @@
+using Gcl.MLNet.Native;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -39,10 +40,10 @@ internal sealed class InvertibleLinear : Bijector
     }
 
     /// <summary>The unit lower-triangular factor L, [d, d].</summary>
-    public Tensor LowerFactor() => lower.tril(-1) + eye(lower.shape[0], dtype: lower.dtype, device: lower.device);
+    public Tensor LowerFactor() => lower.tril(-1).Plus(eye(lower.shape[0], dtype: lower.dtype, device: lower.device));
 
     /// <summary>The upper-triangular factor U with diagonal exp(logDiagonal), [d, d].</summary>
-    public Tensor UpperFactor() => upper.triu(1) + diag(log_diagonal.exp());
+    public Tensor UpperFactor() => upper.triu(1).Plus(diag(log_diagonal.exp()));
 
     /// <summary>The permutation matrix P, [d, d].</summary>
     public Tensor Permutation => permutation;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gcl.MLNet.Networks;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Flows;
@@ -41,7 +42,7 @@ internal sealed class MaximumLikelihoodTrainer
         ArgumentNullException.ThrowIfNull(validation);
         var clock = Stopwatch.StartNew();
         var epochs = new List<MaximumLikelihoodEpoch>();
-        using var optimizer = optim.AdamW(flow.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new AdamOptimizer(flow.parameters(), options.LearningRate, weightDecay: options.WeightDecay);
         double best = double.NegativeInfinity;
         int bestEpoch = 0, sinceBest = 0;
         bool stoppedEarly = false, diverged = false;
@@ -108,7 +109,7 @@ internal sealed class MaximumLikelihoodTrainer
     }
 
     // One pass over the epoch's batches; returns the mean training NLL per row (NaN when a loss was not finite).
-    private double RunEpoch(NormalizingFlow flow, optim.Optimizer optimizer, IEnumerable<Tensor> batches, ref bool initialized, CancellationToken cancellationToken)
+    private double RunEpoch(NormalizingFlow flow, AdamOptimizer optimizer, IEnumerable<Tensor> batches, ref bool initialized, CancellationToken cancellationToken)
     {
         double sum = 0;
         long rows = 0;
@@ -124,13 +125,13 @@ internal sealed class MaximumLikelihoodTrainer
                 flow.InitializeFromData(batch);
                 initialized = true;
             }
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var loss = -flow.LogProb(batch).mean();
             double value = loss.to(ScalarType.Float64).item<double>();
             if (!double.IsFinite(value)) return double.NaN;
             loss.backward();
             nn.utils.clip_grad_norm_(flow.parameters(), options.GradientClipNorm);
-            optimizer.step();
+            optimizer.Step();
             sum += value * batch.shape[0];
             rows += batch.shape[0];
         }

@@ -1,5 +1,6 @@
-using TorchSharp;
+using Gcl.MLNet.Native;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Flows;
@@ -62,7 +63,7 @@ internal sealed class NormalizingFlow : nn.Module
     public bool IsInitialized => layers.OfType<ActNorm>().All(a => a.IsInitialized);
 
     /// <summary>log N(z; 0, I) per row: the base density.</summary>
-    public static Tensor StandardNormalLogProb(Tensor z) => -0.5 * z.square().sum(1) - 0.5 * z.shape[1] * LogTwoPi;
+    public static Tensor StandardNormalLogProb(Tensor z) => z.Squared().sum(1).Times(-0.5).Plus(-0.5 * z.shape[1] * LogTwoPi);
 
     /// <summary>Maps data rows to noise: z = f⁻¹(x) and log|det dz/dx| per row.</summary>
     /// <param name="x">Rows [N, d] in the flow's dtype and device.</param>
@@ -74,7 +75,7 @@ internal sealed class NormalizingFlow : nn.Module
         {
             var (next, ld) = layers[i].Inverse(h);
             h = next;
-            logAbsDet = logAbsDet + ld;
+            logAbsDet = logAbsDet.Plus(ld);
         }
         return (h, logAbsDet);
     }
@@ -83,7 +84,7 @@ internal sealed class NormalizingFlow : nn.Module
     public Tensor LogProb(Tensor x)
     {
         var (z, logAbsDet) = ToNoise(x);
-        return StandardNormalLogProb(z) + logAbsDet;
+        return StandardNormalLogProb(z).Plus(logAbsDet);
     }
 
     /// <summary>Pushes given noise through the flow: x = f(z) and log q(x), in one differentiable pass.</summary>

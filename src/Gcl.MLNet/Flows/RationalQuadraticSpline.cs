@@ -1,3 +1,4 @@
+using Gcl.MLNet.Native;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Flows;
@@ -41,45 +42,46 @@ internal static class RationalQuadraticSpline
         var yKnots = Knots(parameters.narrow(-1, bins, bins).contiguous(), MinimumBinHeight, bins, bound);
         var derivatives = Derivatives(parameters.narrow(-1, 2 * bins, bins - 1).contiguous());
 
-        var inside = input.ge(-bound).logical_and(input.le(bound));
-        var clamped = input.clamp(-bound, bound);
+        var inside = input.AtLeast(-bound).logical_and(input.AtMost(bound));
+        var clamped = input.Clamped(-bound, bound);
         // The bin index: how many interior knots lie at or below the value (a searchsorted by comparisons).
         var searched = inverse ? yKnots : xKnots;
         var index = clamped.unsqueeze(-1).ge(searched.narrow(-1, 1, bins - 1)).sum(-1, keepdim: true);
 
+        var nextIndex = index.Plus(1L);
         var x0 = Pick(xKnots, index);
-        var width = Pick(xKnots, index + 1) - x0;
+        var width = Pick(xKnots, nextIndex) - x0;
         var y0 = Pick(yKnots, index);
-        var height = Pick(yKnots, index + 1) - y0;
+        var height = Pick(yKnots, nextIndex) - y0;
         var d0 = Pick(derivatives, index);
-        var d1 = Pick(derivatives, index + 1);
+        var d1 = Pick(derivatives, nextIndex);
         var slope = height / width;
-        var curvature = d0 + d1 - 2 * slope;
+        var curvature = d0.Plus(d1) - slope.Times(2);
 
         Tensor xi;
         Tensor mapped;
         if (!inverse)
         {
-            xi = ((clamped - x0) / width).clamp(0, 1);
-            var t = xi * (1 - xi);
-            mapped = y0 + height * (slope * xi.square() + d0 * t) / (slope + curvature * t);
+            xi = ((clamped - x0) / width).Clamped(0, 1);
+            var t = xi * xi.neg().Plus(1);
+            mapped = y0.Plus(height * (slope * xi.Squared()).Plus(d0 * t) / slope.Plus(curvature * t));
         }
         else
         {
             // Solve a ξ² + b ξ + c = 0 for the bin coordinate ξ in [0, 1], in the cancellation-free form 2c / (-b - √Δ).
             var dy = clamped - y0;
-            var a = height * (slope - d0) + dy * curvature;
+            var a = (height * (slope - d0)).Plus(dy * curvature);
             var b = height * d0 - dy * curvature;
             var c = -slope * dy;
-            var discriminant = (b.square() - 4 * a * c).clamp_min(0);
-            xi = (2 * c / (-b - discriminant.sqrt())).clamp(0, 1);
-            mapped = x0 + xi * width;
+            var discriminant = (b.Squared() - (a * c).Times(4)).ClampedBelow(0);
+            xi = (c.Times(2) / (-b - discriminant.sqrt())).Clamped(0, 1);
+            mapped = x0.Plus(xi * width);
         }
 
-        var oneMinus = 1 - xi;
-        var denominator = slope + curvature * xi * oneMinus;
-        var numerator = slope.square() * (d1 * xi.square() + 2 * slope * xi * oneMinus + d0 * oneMinus.square());
-        var logDerivative = numerator.log() - 2 * denominator.log();
+        var oneMinus = xi.neg().Plus(1);
+        var denominator = slope.Plus(curvature * xi * oneMinus);
+        var numerator = slope.Squared() * (d1 * xi.Squared()).Plus((slope * xi * oneMinus).Times(2)).Plus(d0 * oneMinus.Squared());
+        var logDerivative = numerator.log() - denominator.log().Times(2);
         if (inverse) logDerivative = -logDerivative;
 
         var output = where(inside, mapped, input);
@@ -92,19 +94,19 @@ internal static class RationalQuadraticSpline
     {
         // softmax written out: libtorch's CPU softmax is slow over a last dimension this short.
         var exponentials = (raw - raw.amax(new long[] { -1 }, keepdim: true)).exp();
-        var fractions = minimum + (1 - minimum * bins) * exponentials / exponentials.sum(-1, keepdim: true);
-        var interior = 2 * bound * fractions.cumsum(-1).narrow(-1, 0, bins - 1) - bound;
+        var fractions = (exponentials / exponentials.sum(-1, keepdim: true)).Times(1 - minimum * bins).Plus(minimum);
+        var interior = fractions.cumsum(-1).narrow(-1, 0, bins - 1).Times(2 * bound).Plus(-bound);
         var shape = interior.shape.ToArray();
         shape[^1] = 1;
-        var start = full(shape, -bound, dtype: raw.dtype, device: raw.device);
-        var end = full(shape, bound, dtype: raw.dtype, device: raw.device);
+        var start = zeros(shape, dtype: raw.dtype, device: raw.device).Plus(-bound);
+        var end = zeros(shape, dtype: raw.dtype, device: raw.device).Plus(bound);
         return cat(new[] { start, interior, end }, -1);
     }
 
     // Derivatives at all K + 1 knots: 1 at ±B (to match the identity tails), positive in between.
     private static Tensor Derivatives(Tensor raw)
     {
-        var interior = MinimumDerivative + nn.functional.softplus(raw + DerivativeOffset);
+        var interior = raw.Plus(DerivativeOffset).Softplus().Plus(MinimumDerivative);
         var shape = interior.shape.ToArray();
         shape[^1] = 1;
         var one = ones(shape, dtype: raw.dtype, device: raw.device);

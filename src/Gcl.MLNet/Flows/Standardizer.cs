@@ -1,3 +1,4 @@
+using Gcl.MLNet.Native;
 using static System.FormattableString;
 using static TorchSharp.torch;
 
@@ -110,7 +111,7 @@ internal sealed class Standardizer
         var x = rows.to(ScalarType.Float64).cpu();
         if (!x.isfinite().all().item<bool>()) throw new ArgumentException("The rows hold values that are not finite.", nameof(rows));
         var m = x.mean(new long[] { 0 });
-        var s = (x - m).square().mean(new long[] { 0 }).sqrt();
+        var s = (x - m).Squared().mean(new long[] { 0 }).sqrt();
         return FromMoments(m.data<double>().ToArray(), s.data<double>().ToArray());
     }
 
@@ -118,7 +119,7 @@ internal sealed class Standardizer
     public Tensor Apply(Tensor x) => (x - Constant(mean, x)) / Constant(scale, x);
 
     /// <summary>x = u * s + m, in the dtype and on the device of <paramref name="u"/>.</summary>
-    public Tensor Invert(Tensor u) => u * Constant(scale, u) + Constant(mean, u);
+    public Tensor Invert(Tensor u) => (u * Constant(scale, u)).Plus(Constant(mean, u));
 
     private static Standardizer FromMoments(double[] means, double[] deviations)
     {

@@ -81,7 +81,7 @@ public sealed class EnergyModel : IDisposable
         using var noGrad = no_grad();
         var x = tensor(rows.ToArray(), new long[] { count, FeatureCount }).to(dtype);
         var e = Energy.forward(Standardizer.Apply(x)).to(ScalarType.Float64);
-        var log = -e - Partition.LogZ + Standardizer.LogDetToRaw;
+        var log = e.neg().Plus(-Partition.LogZ + Standardizer.LogDetToRaw);
         e.to(ScalarType.Float32).data<float>().CopyTo(energy);
         log.to(ScalarType.Float32).data<float>().CopyTo(logDensity);
     }

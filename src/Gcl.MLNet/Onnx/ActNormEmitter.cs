@@ -1,4 +1,5 @@
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ internal sealed class ActNormEmitter<TStep> : OnnxEmitter<ActNorm, TStep>
         using var scope = torch.NewDisposeScope();
         var logScale = module.LogScale.detach().to(ScalarType.Float64);
         var sign = TStep.IsInverse ? -1.0 : 1.0;
-        var factor = graph.AddInitializer("actnorm_factor", (sign * logScale).exp());
+        var factor = graph.AddInitializer("actnorm_factor", logScale.Times(sign).exp());
         var shift = graph.AddInitializer("actnorm_shift", module.Shift.detach());
         var output = TStep.IsInverse
             ? graph.Mul(graph.Sub(input, shift), factor)

@@ -1,4 +1,5 @@
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ internal sealed class InvertibleLinearEmitter<TStep> : OnnxEmitter<InvertibleLin
         var permutation = module.Permutation.detach().to(ScalarType.Float64);
         var lower = module.LowerFactor().detach().to(ScalarType.Float64);
         var logDiagonal = module.LogDiagonal.detach().to(ScalarType.Float64);
-        var upper = module.UpperFactor().detach().to(ScalarType.Float64).triu(1) + diag(logDiagonal.exp());
+        var upper = module.UpperFactor().detach().to(ScalarType.Float64).triu(1).Plus(diag(logDiagonal.exp()));
         var matrix = TStep.IsInverse
             ? linalg.solve_triangular(upper, linalg.solve_triangular(lower, permutation.t(), upper: false, unitriangular: true), upper: true)
             : permutation.matmul(lower).matmul(upper);

@@ -1,3 +1,4 @@
+using Gcl.MLNet.Native;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Training;
@@ -20,16 +21,16 @@ internal static class AdversarialObjective
     /// </summary>
     public static Tensor DiscriminatorLoss(Tensor energyData, Tensor logQData, Tensor energyGenerated, Tensor logQGenerated, Tensor logPartition)
     {
-        var dataTerm = nn.functional.softplus(-Logits(energyData, logQData, logPartition)).mean();
-        var generatedTerm = nn.functional.softplus(Logits(energyGenerated, logQGenerated, logPartition)).mean();
-        return dataTerm + generatedTerm;
+        var dataTerm = (-Logits(energyData, logQData, logPartition)).Softplus().mean();
+        var generatedTerm = Logits(energyGenerated, logQGenerated, logPartition).Softplus().mean();
+        return dataTerm.Plus(generatedTerm);
     }
 
     /// <summary>
     /// The generator's loss E_q[E(u) + log q(u)], the reverse KL to the energy model up to log Z; equal to the
     /// paper's E_q[log(1 - D) - log D] minus b. Minimized through reparameterized samples.
     /// </summary>
-    public static Tensor GeneratorLoss(Tensor energyGenerated, Tensor logQGenerated) => (energyGenerated + logQGenerated).mean();
+    public static Tensor GeneratorLoss(Tensor energyGenerated, Tensor logQGenerated) => energyGenerated.Plus(logQGenerated).mean();
 
     /// <summary>
     /// The paper's importance-sampling estimate of log Z over the mixture of data and generator samples (Eq. 4-5):
@@ -40,8 +41,8 @@ internal static class AdversarialObjective
     {
         var energy = cat(new[] { energyData, energyGenerated });
         var logQ = cat(new[] { logQData, logQGenerated });
-        var logMixture = logaddexp(-energy - logPartition, logQ) - Math.Log(2);
+        var logMixture = logaddexp(-energy - logPartition, logQ).Plus(-Math.Log(2));
         var logWeights = -energy - logMixture;
-        return logWeights.logsumexp(0) - Math.Log(energy.shape[0]);
+        return logWeights.logsumexp(0).Plus(-Math.Log(energy.shape[0]));
     }
 }

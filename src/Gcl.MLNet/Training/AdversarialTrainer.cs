@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
-using TorchSharp;
+using Gcl.MLNet.Native;
+using Gcl.MLNet.Networks;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Training;
@@ -119,7 +121,7 @@ internal sealed class AdversarialTrainer
     /// <summary>The trainable b (the discriminator's log Z).</summary>
     public double LogPartitionBias => logPartition.ToDouble();
 
-    private double DiscriminatorStep(Tensor dataBatch, optim.Optimizer optimizer)
+    private double DiscriminatorStep(Tensor dataBatch, AdamOptimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var x = dataBatch.to(logPartition.dtype);
@@ -134,25 +136,25 @@ internal sealed class AdversarialTrainer
         var loss = AdversarialObjective.DiscriminatorLoss(energyData, logQData, energyGenerated, logQGenerated, logPartition);
         if (options.EnergyPenalty > 0)
         {
-            var penalty = energy.PenalizedPart(x).square().mean() + energy.PenalizedPart(generated).square().mean();
-            loss = loss + options.EnergyPenalty * penalty;
+            var penalty = energy.PenalizedPart(x).Squared().mean().Plus(energy.PenalizedPart(generated).Squared().mean());
+            loss = loss.Plus(penalty.Times(options.EnergyPenalty));
         }
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
         nn.utils.clip_grad_norm_(EnergyParameters(), options.GradientClip);
-        optimizer.step();
+        optimizer.Step();
         return loss.ToDouble();
     }
 
-    private double GeneratorStep(optim.Optimizer optimizer)
+    private double GeneratorStep(AdamOptimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var (samples, logQ) = generator.SampleWithLogProb(options.BatchSize, random);
         var loss = AdversarialObjective.GeneratorLoss(energy.forward(samples), logQ);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
         nn.utils.clip_grad_norm_(generator.parameters(), options.GradientClip);
-        optimizer.step();
+        optimizer.Step();
         return loss.ToDouble();
     }
 
@@ -183,9 +185,9 @@ internal sealed class AdversarialTrainer
         return new ValidationScore(estimate.IsReliable && double.IsFinite(logLikelihood), logLikelihood);
     }
 
-    private (optim.Optimizer Energy, optim.Optimizer Generator) CreateOptimizers((double Energy, double Generator) rates) => (
-        optim.Adam(EnergyParameters(), rates.Energy, options.Beta1, options.Beta2),
-        optim.Adam(generator.parameters().Where(p => p.requires_grad), rates.Generator, options.Beta1, options.Beta2));
+    private (AdamOptimizer Energy, AdamOptimizer Generator) CreateOptimizers((double Energy, double Generator) rates) => (
+        new AdamOptimizer(EnergyParameters(), rates.Energy, options.Beta1, options.Beta2),
+        new AdamOptimizer(generator.parameters().Where(p => p.requires_grad), rates.Generator, options.Beta1, options.Beta2));
 
     private IEnumerable<Parameter> EnergyParameters() =>
         energy.parameters().Where(p => p.requires_grad).Append(logPartition);
@@ -208,7 +210,7 @@ internal sealed class AdversarialTrainer
             energyState.Restore(trainer.energy);
             generatorState.Restore(trainer.generator);
             using var noGrad = no_grad();
-            trainer.logPartition.fill_(bias);
+            trainer.logPartition.FillWith(bias);
         }
 
         public void Dispose()

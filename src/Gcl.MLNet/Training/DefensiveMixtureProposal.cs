@@ -1,3 +1,4 @@
+using Gcl.MLNet.Native;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Training;
@@ -98,7 +99,7 @@ internal sealed class DefensiveMixtureProposal
                 $"[{string.Join(", ", generatorLogProbs.shape)}].");
         }
         var gaussianSamples = randn(
-            new[] { gaussianCount, Dimension }, generatorSamples.dtype, generatorSamples.device, generator: generator) * GaussianScale;
+            new[] { gaussianCount, Dimension }, generatorSamples.dtype, generatorSamples.device, generator: generator).Times(GaussianScale);
         var samples = cat(new[] { generatorSamples.detach(), gaussianSamples }, 0);
         var gaussianLogQ = gaussianCount > 0
             ? generatorLogProb(gaussianSamples).reshape(-1).to(samples.dtype)
@@ -121,8 +122,8 @@ internal sealed class DefensiveMixtureProposal
     private Tensor Mix(Tensor points, Tensor logQ)
     {
         double variance = GaussianScale * GaussianScale;
-        var logGaussian = -0.5 * points.square().sum(1) / variance - 0.5 * Dimension * Math.Log(2 * Math.PI * variance);
-        var terms = stack(new[] { logQ + Math.Log(1 - GaussianWeight), logGaussian + Math.Log(GaussianWeight) }, 0);
+        var logGaussian = points.Squared().sum(1).Times(-0.5 / variance).Plus(-0.5 * Dimension * Math.Log(2 * Math.PI * variance));
+        var terms = stack(new[] { logQ.Plus(Math.Log(1 - GaussianWeight)), logGaussian.Plus(Math.Log(GaussianWeight)) }, 0);
         return terms.logsumexp(0, keepdim: false);
     }
 }

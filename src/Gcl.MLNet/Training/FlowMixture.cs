@@ -1,4 +1,5 @@
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ internal sealed class FlowMixture
         var parts = new List<Tensor>();
         for (int k = 0; k < flows.Count; k++)
         {
-            long share = components.eq(k).sum().ToInt64();
+            long share = components.EqualTo(k).sum().ToInt64();
             if (share > 0) parts.Add(flows[k].Sample(share, generator));
         }
         var samples = cat(parts.ToArray());
@@ -44,6 +45,6 @@ internal sealed class FlowMixture
     {
         if (flows.Count == 1) return flows[0].LogProb(x);
         var each = stack(flows.Select(f => f.LogProb(x)).ToArray());
-        return each.logsumexp(0) - Math.Log(flows.Count);
+        return each.logsumexp(0).Plus(-Math.Log(flows.Count));
     }
 }
