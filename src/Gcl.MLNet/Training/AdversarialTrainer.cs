@@ -119,7 +119,8 @@ internal sealed class AdversarialTrainer
     /// <summary>The trainable b (the discriminator's log Z).</summary>
     public double LogPartitionBias => logPartition.ToDouble();
 
-    private double DiscriminatorStep(Tensor dataBatch, optim.Optimizer optimizer)
+    /// <summary>One discriminator step on <paramref name="dataBatch"/>; returns its loss (internal for benchmarks that time the steps).</summary>
+    internal double DiscriminatorStep(Tensor dataBatch, optim.Optimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var x = dataBatch.to(logPartition.dtype);
@@ -144,7 +145,8 @@ internal sealed class AdversarialTrainer
         return loss.ToDouble();
     }
 
-    private double GeneratorStep(optim.Optimizer optimizer)
+    /// <summary>One generator step on a fresh batch; returns its loss (internal for benchmarks that time the steps).</summary>
+    internal double GeneratorStep(optim.Optimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var (samples, logQ) = generator.SampleWithLogProb(options.BatchSize, random);
@@ -183,7 +185,8 @@ internal sealed class AdversarialTrainer
         return new ValidationScore(estimate.IsReliable && double.IsFinite(logLikelihood), logLikelihood);
     }
 
-    private (optim.Optimizer Energy, optim.Optimizer Generator) CreateOptimizers((double Energy, double Generator) rates) => (
+    /// <summary>The two Adam optimizers at the given learning rates (the caller disposes them).</summary>
+    internal (optim.Optimizer Energy, optim.Optimizer Generator) CreateOptimizers((double Energy, double Generator) rates) => (
         optim.Adam(EnergyParameters(), rates.Energy, options.Beta1, options.Beta2),
         optim.Adam(generator.parameters().Where(p => p.requires_grad), rates.Generator, options.Beta1, options.Beta2));
 
