@@ -50,4 +50,11 @@ internal sealed class TiltedFlowEnergy : EnergyFunction
 
     /// <summary>The bounded tilt h(u) = c * tanh(g(u) / c).</summary>
     public override Tensor PenalizedPart(Tensor input) => tiltBound * (tilt.forward(input).squeeze(-1) / tiltBound).tanh();
+
+    /// <inheritdoc />
+    public override (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input)
+    {
+        var tiltPart = PenalizedPart(input);
+        return (-reference.LogProb(input) + tiltPart, tiltPart);
+    }
 }

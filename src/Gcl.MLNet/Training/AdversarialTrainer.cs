@@ -130,12 +130,13 @@ internal sealed class AdversarialTrainer
             (generated, logQGenerated) = generator.SampleWithLogProb(x.shape[0], random);
             logQData = generator.LogProb(x);
         }
-        var energyData = energy.forward(x);
-        var energyGenerated = energy.forward(generated);
+        // One pass per batch gives the energy and its penalized part (separate calls would run the network twice).
+        var (energyData, penalizedData) = energy.ForwardWithPenalized(x);
+        var (energyGenerated, penalizedGenerated) = energy.ForwardWithPenalized(generated);
         var loss = AdversarialObjective.DiscriminatorLoss(energyData, logQData, energyGenerated, logQGenerated, logPartition);
         if (options.EnergyPenalty > 0)
         {
-            var penalty = energy.PenalizedPart(x).square().mean() + energy.PenalizedPart(generated).square().mean();
+            var penalty = penalizedData.square().mean() + penalizedGenerated.square().mean();
             loss = loss + options.EnergyPenalty * penalty;
         }
         optimizer.zero_grad();
