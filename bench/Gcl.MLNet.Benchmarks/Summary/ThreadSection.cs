@@ -14,12 +14,12 @@ internal static class ThreadSection
     /// Measures with each thread count and reports; returns the count that wins most measures (ties: 1), which the
     /// summary then uses unless <c>--threads</c> names one.
     /// </summary>
-    public static int Run(MarkdownReport report, MLContext mlContext, IReadOnlyList<QuickModel> models, IReadOnlyDictionary<int, double> peak)
+    public static int Run(MarkdownReport report, MLContext mlContext, IReadOnlyList<QuickModel> models, MachineLimit limit)
     {
         int[] counts = [1, 2];
         var measures = new List<(string Name, bool HigherWins, double[] Values)>
         {
-            ("fp32 matmul 2048 x 2048, GFLOP/s", true, counts.Select(t => peak[t]).ToArray()),
+            ("fp32 matmul 2048 x 2048, GFLOP/s", true, counts.Select(limit.Torch).ToArray()),
         };
         var perCount = counts.Select(t => Measure(mlContext, models, t)).ToArray();
         foreach (var name in perCount[0].Keys)

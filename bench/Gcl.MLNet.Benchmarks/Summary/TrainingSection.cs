@@ -18,8 +18,10 @@ internal static class TrainingSection
     public sealed record Result(TrainingSteps.Rates Reference, IReadOnlyList<(string Piece, double Milliseconds)> Breakdown);
 
     /// <summary>Measures and reports.</summary>
-    public static Result Run(MarkdownReport report, MLContext mlContext, int threads, double peak)
+    public static Result Run(MarkdownReport report, MLContext mlContext, int threads, MachineLimit limit)
     {
+        limit.Observe([threads]);
+        double peak = limit.Torch(threads);
         TrainingSteps.Rates defaults, reference;
         string defaultsDescription, referenceDescription;
         using (var setup = TrainingSetup.Defaults(mlContext, SyntheticRows.Create(4096, 10, seed: 11), SyntheticRows.Create(512, 10, seed: 12)))
