@@ -41,7 +41,7 @@ internal static class TrainingSection
         report.Heading($"Training (torch threads: {threads})");
         report.Line("Samples/s = steps/s x batch rows (a discriminator step also scores as many generator samples). Warm start: " +
             "MaximumLikelihoodTrainer.Train over 10 epochs of 4096 rows, timed from the end of epoch 1 (per-epoch validation and snapshots included). " +
-            "Steps: AdversarialTrainer's own step methods and optimizers, best of 3 rounds; an iteration is one discriminator and one generator step. " +
+            "Steps: AdversarialTrainer's own step methods and optimizers, best of 3 rounds (iterations: best of 8); an iteration is one discriminator and one generator step. " +
             "End to end: AdversarialTrainer.Train, 300 iterations with a 4096-sample validation log Z every 100 (the default cadence).");
         report.Table(["configuration", "warm-start steps/s (samples/s)", "discriminator steps/s (samples/s)", "generator steps/s (samples/s)",
             "adversarial iterations/s", "end to end iterations/s"],
