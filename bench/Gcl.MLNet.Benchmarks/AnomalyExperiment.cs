@@ -17,14 +17,24 @@ internal static class AnomalyExperiment
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var (variant, options) in variants)
         {
-            var clock = Stopwatch.StartNew();
-            using var model = DensityExperiment.Train(features, options, seed);
-            var energy = new float[features.Length];
-            var logDensity = new float[features.Length];
-            model.Score(features.SelectMany(r => r).ToArray(), energy, logDensity);
-            double auc = Auroc(logDensity.Select(v => -(double)v).ToArray(), labels);
-            Console.WriteLine($"| {variant} | {auc:F3} | {model.Partition.IsReliable} | {model.Summary.BestIteration} | {clock.Elapsed.TotalSeconds:F1} |");
+            var r = Measure(features, labels, options, seed);
+            Console.WriteLine($"| {variant} | {r.Auroc:F3} | {r.Reliable} | {r.BestIteration} | {r.Seconds:F1} |");
         }
+    }
+
+    /// <summary>One variant's AUROC, whether its log Z is reliable, its best iteration and train seconds.</summary>
+    public sealed record Result(double Auroc, bool Reliable, int BestIteration, double Seconds);
+
+    /// <summary>Fits on all <paramref name="features"/> and scores them against <paramref name="labels"/>; <paramref name="log"/> prints progress.</summary>
+    public static Result Measure(float[][] features, float[] labels, EnergyModelOptions options, long seed, bool log = true)
+    {
+        var clock = Stopwatch.StartNew();
+        using var model = DensityExperiment.Train(features, options, seed, log);
+        var energy = new float[features.Length];
+        var logDensity = new float[features.Length];
+        model.Score(features.SelectMany(r => r).ToArray(), energy, logDensity);
+        double auc = Auroc(logDensity.Select(v => -(double)v).ToArray(), labels);
+        return new Result(auc, model.Partition.IsReliable, model.Summary.BestIteration, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Area under the ROC curve: the probability that an anomaly outscores a normal row (ties count half).</summary>

@@ -19,23 +19,32 @@ internal static class DensityExperiment
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var (variant, options) in variants)
         {
-            var clock = Stopwatch.StartNew();
-            using var model = Train(train, options, seed);
-            double seconds = clock.Elapsed.TotalSeconds;
-            var s = model.Summary;
-            var flat = test.SelectMany(r => r).ToArray();
-            var energy = new float[test.Length];
-            var logDensity = new float[test.Length];
-            model.Score(flat, energy, logDensity);
-            var standardized = logDensity.Select(v => v - s.StandardizationLogDeterminant).OrderBy(v => v).ToArray();
+            var r = Measure(train, test, options, seed);
+            var s = r.Summary;
             var p = s.Partition;
             Console.WriteLine(
-                $"| {variant} | {standardized.Average():F3} | {standardized[standardized.Length / 2]:F3} | {standardized[0]:F2} | " +
+                $"| {variant} | {r.TestMean:F3} | {r.TestMedian:F3} | {r.TestWorst:F2} | " +
                 $"{s.ValidationLogLikelihood - s.StandardizationLogDeterminant:F3} | {s.FlowValidationLogLikelihood - s.StandardizationLogDeterminant:F3} | " +
-                $"{p.LogZ:F3} ± {p.StandardError:F3} | {100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {s.BestIteration} | {seconds:F1} |");
+                $"{p.LogZ:F3} ± {p.StandardError:F3} | {100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {s.BestIteration} | {r.Seconds:F1} |");
         }
     }
 
-    internal static Model.EnergyModel Train(float[][] rows, EnergyModelOptions options, long seed) =>
-        InMemoryTrainer.Train(rows, options.ToSettings(seed), options.ValidationFraction, p => Console.Error.WriteLine(p.Describe()));
+    /// <summary>One variant's held-out log-likelihoods (standardized units: mean, median, worst row), summary and train seconds.</summary>
+    public sealed record Result(double TestMean, double TestMedian, double TestWorst, TrainingSummary Summary, double Seconds);
+
+    /// <summary>Trains one variant on <paramref name="train"/> and scores <paramref name="test"/>; <paramref name="log"/> prints progress.</summary>
+    public static Result Measure(float[][] train, float[][] test, EnergyModelOptions options, long seed, bool log = true)
+    {
+        var clock = Stopwatch.StartNew();
+        using var model = Train(train, options, seed, log);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var energy = new float[test.Length];
+        var logDensity = new float[test.Length];
+        model.Score(test.SelectMany(r => r).ToArray(), energy, logDensity);
+        var standardized = logDensity.Select(v => v - model.Summary.StandardizationLogDeterminant).OrderBy(v => v).ToArray();
+        return new Result(standardized.Average(), standardized[standardized.Length / 2], standardized[0], model.Summary, seconds);
+    }
+
+    internal static Model.EnergyModel Train(float[][] rows, EnergyModelOptions options, long seed, bool log = true) =>
+        InMemoryTrainer.Train(rows, options.ToSettings(seed), options.ValidationFraction, log ? p => Console.Error.WriteLine(p.Describe()) : null);
 }

@@ -2,12 +2,20 @@ using Gcl.MLNet.Benchmarks;
 using Gcl.MLNet.MLNet;
 using Gcl.MLNet.Native;
 
-// Benchmarks and experiments. Usage: dotnet run -c Release --project bench/Gcl.MLNet.Benchmarks -- <command>
-//   density [data-dir]   held-out log-likelihood of the variants on the density sets
-//   anomaly [data-dir]   AUROC of the variants on the anomaly sets (unsupervised protocol)
-//   flow                 rows/s of the flow's LogProb and SampleWithLogProb (d = 10, batch 4096)
-//   scoring              Transform and PredictionEngine speed, and memory over a million rows (10 features)
-// GCL_THREADS sets torch's intra-op threads (default 2).
+// Benchmarks and experiments; the usage text below lists the commands.
+const string Usage = """
+    Usage: dotnet run -c Release --project bench/Gcl.MLNet.Benchmarks -- <command>
+      summary [--out FILE.md] [--threads 1|2] [--data DIR] [--memory-rows N] [--only SECTIONS]
+                           every benchmark in one run, one markdown report (printed and written to FILE.md,
+                           default benchmark-summary.md): machine limit, threads, scoring, training, memory,
+                           peers, quality, targets; --threads fixes torch's threads (default: the measured winner)
+      density [data-dir]   held-out log-likelihood of the variants on the density sets
+      anomaly [data-dir]   AUROC of the variants on the anomaly sets (unsupervised protocol)
+      flow                 rows/s of the flow's LogProb and SampleWithLogProb (d = 10, batch 4096)
+      scoring              Transform and PredictionEngine speed, and memory over a million rows (10 features)
+      help                 this text
+    data-dir defaults to ../shared/data. GCL_THREADS sets torch's intra-op threads for the other commands (default 2).
+    """;
 TorchRuntime.EnsureLoaded();
 TorchRuntime.SetThreads(int.Parse(Environment.GetEnvironmentVariable("GCL_THREADS") ?? "2", System.Globalization.CultureInfo.InvariantCulture));
 string command = args.Length > 0 ? args[0] : "density";
@@ -49,8 +57,14 @@ switch (command)
     case "scoring":
         ScoringThroughput.Run(rows: 1_000_000);
         break;
+    case "summary":
+        return Gcl.MLNet.Benchmarks.Summary.SummaryCommand.Run(args[1..]);
+    case "help" or "--help" or "-h":
+        Console.WriteLine(Usage);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: density, anomaly, flow, scoring.");
+        Console.Error.WriteLine($"Unknown command '{command}'.");
+        Console.Error.WriteLine(Usage);
         return 2;
 }
 return 0;

@@ -21,4 +21,10 @@ internal abstract class EnergyFunction : nn.Module<Tensor, Tensor>
     /// learned correction for energies built on a reference density.
     /// </summary>
     public abstract Tensor PenalizedPart(Tensor input);
+
+    /// <summary>
+    /// E(u) and <see cref="PenalizedPart"/>(u) together, the shared terms evaluated once: the discriminator step needs
+    /// both, and asking for them one at a time runs the penalized network (and its backward pass) twice.
+    /// </summary>
+    public virtual (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input) => (forward(input), PenalizedPart(input));
 }

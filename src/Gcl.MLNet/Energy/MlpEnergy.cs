@@ -46,4 +46,11 @@ internal sealed class MlpEnergy : EnergyFunction
 
     /// <inheritdoc />
     public override Tensor PenalizedPart(Tensor input) => forward(input);
+
+    /// <inheritdoc />
+    public override (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input)
+    {
+        var energy = forward(input);
+        return (energy, energy);
+    }
 }

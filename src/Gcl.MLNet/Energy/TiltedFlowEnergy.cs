@@ -51,4 +51,11 @@ internal sealed class TiltedFlowEnergy : EnergyFunction
 
     /// <summary>The bounded tilt h(u) = c * tanh(g(u) / c).</summary>
     public override Tensor PenalizedPart(Tensor input) => tilt.forward(input).squeeze(-1).DividedBy(tiltBound).tanh().Times(tiltBound);
+
+    /// <inheritdoc />
+    public override (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input)
+    {
+        var tiltPart = PenalizedPart(input);
+        return (reference.LogProb(input).neg().Plus(tiltPart), tiltPart);
+    }
 }

@@ -121,7 +121,8 @@ internal sealed class AdversarialTrainer
     /// <summary>The trainable b (the discriminator's log Z).</summary>
     public double LogPartitionBias => logPartition.ToDouble();
 
-    private double DiscriminatorStep(Tensor dataBatch, AdamOptimizer optimizer)
+    /// <summary>One discriminator step on <paramref name="dataBatch"/>; returns its loss (internal for benchmarks that time the steps).</summary>
+    internal double DiscriminatorStep(Tensor dataBatch, AdamOptimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var x = dataBatch.to(logPartition.dtype);
@@ -131,12 +132,13 @@ internal sealed class AdversarialTrainer
             (generated, logQGenerated) = generator.SampleWithLogProb(x.shape[0], random);
             logQData = generator.LogProb(x);
         }
-        var energyData = energy.forward(x);
-        var energyGenerated = energy.forward(generated);
+        // One pass per batch gives the energy and its penalized part (separate calls would run the network twice).
+        var (energyData, penalizedData) = energy.ForwardWithPenalized(x);
+        var (energyGenerated, penalizedGenerated) = energy.ForwardWithPenalized(generated);
         var loss = AdversarialObjective.DiscriminatorLoss(energyData, logQData, energyGenerated, logQGenerated, logPartition);
         if (options.EnergyPenalty > 0)
         {
-            var penalty = energy.PenalizedPart(x).Squared().mean().Plus(energy.PenalizedPart(generated).Squared().mean());
+            var penalty = penalizedData.Squared().mean().Plus(penalizedGenerated.Squared().mean());
             loss = loss.Plus(penalty.Times(options.EnergyPenalty));
         }
         optimizer.ZeroGrad();
@@ -146,7 +148,8 @@ internal sealed class AdversarialTrainer
         return loss.ToDouble();
     }
 
-    private double GeneratorStep(AdamOptimizer optimizer)
+    /// <summary>One generator step on a fresh batch; returns its loss (internal for benchmarks that time the steps).</summary>
+    internal double GeneratorStep(AdamOptimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var (samples, logQ) = generator.SampleWithLogProb(options.BatchSize, random);
@@ -185,7 +188,8 @@ internal sealed class AdversarialTrainer
         return new ValidationScore(estimate.IsReliable && double.IsFinite(logLikelihood), logLikelihood);
     }
 
-    private (AdamOptimizer Energy, AdamOptimizer Generator) CreateOptimizers((double Energy, double Generator) rates) => (
+    /// <summary>The two Adam optimizers at the given learning rates (the caller disposes them).</summary>
+    internal (AdamOptimizer Energy, AdamOptimizer Generator) CreateOptimizers((double Energy, double Generator) rates) => (
         new AdamOptimizer(EnergyParameters(), rates.Energy, options.Beta1, options.Beta2),
         new AdamOptimizer(generator.parameters().Where(p => p.requires_grad), rates.Generator, options.Beta1, options.Beta2));
 

@@ -37,6 +37,21 @@ public sealed class MlpEnergyTests
     }
 
     [Fact]
+    public void ForwardWithPenalizedGivesTheWholeEnergyAsItsPenalizedPart()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        using var initialization = new Generator(3);
+        using var energy = new MlpEnergy(3, new[] { 8 }, confinement: 0.1, initialization);
+        var u = randn(5, 3, generator: initialization);
+
+        var (value, penalized) = energy.ForwardWithPenalized(u);
+
+        Assert.True(allclose(value, energy.forward(u), rtol: 0, atol: 0));
+        Assert.True(allclose(penalized, energy.PenalizedPart(u), rtol: 0, atol: 0));
+    }
+
+    [Fact]
     public void NegativeConfinementIsRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new MlpEnergy(3, new[] { 8 }, confinement: -1));

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Gcl.MLNet.Flows;
+using Gcl.MLNet.Training;
+using static TorchSharp.torch;
+
+namespace Gcl.MLNet.Benchmarks.Summary;
+
+/// <summary>
+/// Times the real trainers from outside. Warm start: <c>MaximumLikelihoodTrainer.Train</c> (per-epoch validation
+/// and snapshots included), from the end of its first epoch to the end of its last. Adversarial stage: the
+/// trainer's own discriminator and generator steps, called one at a time with its own optimizers (best of 3
+/// rounds; whole iterations best of 8), and <c>AdversarialTrainer.Train</c> end to end (a validation log Z every 100 iterations, as by default).
+/// </summary>
+internal static class TrainingSteps
+{
+    /// <summary>
+    /// Steps per second of each phase at one batch size (an iteration is one discriminator and one generator step),
+    /// the FLOPs of a warm-start step and of an iteration (<see cref="NetworkFlops"/>), and the GFLOP/s of the
+    /// networks' linear layers alone at this batch size (<see cref="LinearLayersOnly"/>).
+    /// </summary>
+    public sealed record Rates(int Batch, double WarmStart, double Discriminator, double Generator, double Iterations, double EndToEnd,
+        double WarmStartFlops, double IterationFlops, double LinearLayersGigaflops);
+
+    /// <summary>Measures every phase of <paramref name="setup"/> (which it trains in place).</summary>
+    public static Rates Measure(TrainingSetup setup, int warmStartEpochs, int endToEndIterations)
+    {
+        double warmStart = WarmStart(setup, warmStartEpochs);
+        using var energy = setup.CreateEnergy();
+        var (discriminator, generator, iterations) = Steps(setup, energy);
+        double endToEnd = EndToEnd(setup, energy, endToEndIterations);
+        int batch = setup.Options.BatchSize;
+        var shapes = NetworkFlops.LinearShapes(setup.Flow).Concat(NetworkFlops.LinearShapes(energy)).ToArray();
+        return new Rates(batch, warmStart, discriminator, generator, iterations, endToEnd,
+            (double)batch * NetworkFlops.WarmStartRow(setup.Flow), (double)batch * NetworkFlops.PerIterationRow(energy, setup.Flow),
+            LinearLayersOnly.Rate(shapes, batch).Gigaflops);
+    }
+
+    /// <summary>Warm-start steps per second over <paramref name="epochs"/> epochs (early stopping off).</summary>
+    public static double WarmStart(TrainingSetup setup, int epochs)
+    {
+        using var random = new Generator(2);
+        long steps = 0;
+        var marks = new List<(long Steps, TimeSpan Elapsed)>();
+        new MaximumLikelihoodTrainer(new MaximumLikelihoodOptions(MaxEpochs: epochs, Patience: epochs)).Train(
+            setup.Flow,
+            () => setup.Source.Epoch(setup.Options.BatchSize, random).Select(batch => { steps++; return batch; }),
+            setup.Validation,
+            epoch => marks.Add((steps, epoch.Elapsed)));
+        return (marks[^1].Steps - marks[0].Steps) / (marks[^1].Elapsed - marks[0].Elapsed).TotalSeconds;
+    }
+
+    /// <summary>Discriminator steps/s, generator steps/s and iterations/s of the trainer's own step methods.</summary>
+    public static (double Discriminator, double Generator, double Iterations) Steps(TrainingSetup setup, Energy.EnergyFunction energy)
+    {
+        using var random = new Generator(3);
+        var trainer = new AdversarialTrainer(energy, setup.Flow, setup.Options, random);
+        var (energyOptimizer, generatorOptimizer) = trainer.CreateOptimizers((setup.Options.EnergyLearningRate, setup.Options.GeneratorLearningRate));
+        using (energyOptimizer)
+        using (generatorOptimizer)
+        {
+            using var batches = Cycle(setup, random).GetEnumerator();
+            void Discriminator()
+            {
+                using var scope = NewDisposeScope();
+                batches.MoveNext();
+                trainer.DiscriminatorStep(batches.Current, energyOptimizer);
+            }
+            const int Repeat = 10;
+            double discriminator = Rate.PerSecond(() => Times(Repeat, Discriminator));
+            double generator = Rate.PerSecond(() => Times(Repeat, () => trainer.GeneratorStep(generatorOptimizer)));
+            // The headline figure: more, shorter rounds, so that one quiet moment of a shared machine is caught.
+            double iterations = Rate.PerSecond(() => Times(Repeat, () =>
+            {
+                Discriminator();
+                trainer.GeneratorStep(generatorOptimizer);
+            }), seconds: 4, rounds: 8);
+            return (discriminator, generator, iterations);
+        }
+    }
+
+    /// <summary>Iterations/s of <c>AdversarialTrainer.Train</c> over <paramref name="iterations"/> iterations, from its first report (iteration 0) to its last.</summary>
+    public static double EndToEnd(TrainingSetup setup, Energy.EnergyFunction energy, int iterations)
+    {
+        using var random = new Generator(4);
+        var marks = new List<(int Step, TimeSpan Elapsed)>();
+        var options = setup.Options with { Iterations = iterations, Patience = int.MaxValue };
+        new AdversarialTrainer(energy, setup.Flow, options, random).Train(setup.Source, setup.Validation, p => marks.Add((p.Step, p.Elapsed)), Stopwatch.StartNew());
+        return (marks[^1].Step - marks[0].Step) / (marks[^1].Elapsed - marks[0].Elapsed).TotalSeconds;
+    }
+
+    private static long Times(int count, Action step)
+    {
+        for (int i = 0; i < count; i++) step();
+        return count;
+    }
+
+    /// <summary>The setup's training batches, epoch after epoch, without end (each owned by the caller's dispose scope).</summary>
+    public static IEnumerable<Tensor> Cycle(TrainingSetup setup, Generator random)
+    {
+        while (true)
+        {
+            foreach (var batch in setup.Source.Epoch(setup.Options.BatchSize, random)) yield return batch;
+        }
+    }
+}
