@@ -1,3 +1,4 @@
+using Gcl.MLNet.Inference;
 using Microsoft.ML;
 
 namespace Gcl.MLNet.Benchmarks.Summary;
@@ -59,10 +60,11 @@ internal static class TargetsSection
         string plumbingText = Math.Abs(plumbing) < 0.1 * b.SingleRowScoreMicroseconds ? "ML.NET's row plumbing is within the noise" : $"ML.NET's row plumbing adds {plumbing:F0} µs";
         yield return $"**{d} features, one row.** PredictionEngine: {speed.EngineMicroseconds:F0} µs per row; EnergyModel.Score on one row alone: " +
             $"{b.SingleRowScoreMicroseconds:F0} µs, so {plumbingText}. " +
-            $"In Score, the energy's forward pass issues {b.TensorsPerForward} native tensor operations (the tensors its dispose scope collects); one trivial " +
-            $"native call (a [1, {d}] add, disposal included) costs {b.TrivialCallMicroseconds:F2} µs, so the calls cost about {calls:F0} µs before any arithmetic; " +
-            $"and the inverse weights of the reference flow's invertible linear maps (two {d} x {d} triangular solves each, redone on every call) take " +
-            $"{b.InverseWeightMicroseconds:F0} µs. Bound: per-call work, not arithmetic (one row is {speed.FlopsPerRow:N0} FLOP).";
+            $"Calls of at most {ManagedScorer.MaxRows} rows run in managed code (ManagedScorer), one row at a time with no native call. Through TorchSharp " +
+            $"the same row would cost about {calls:F0} µs in per-call work before any arithmetic: the energy's forward pass issues {b.TensorsPerForward} native " +
+            $"tensor operations, and one trivial native call (a [1, {d}] add, disposal included) costs {b.TrivialCallMicroseconds:F2} µs; on top, the inverse " +
+            $"weights of the reference flow's invertible linear maps (two {d} x {d} triangular solves each, redone on every call) take " +
+            $"{b.InverseWeightMicroseconds:F0} µs (the managed path computes them once). One row is {speed.FlopsPerRow:N0} FLOP.";
         double batchedMicros = 1e6 / speed.Batched;
         double linearMicros = 1e6 / b.LinearLayersOnly;
         yield return $"**{d} features, batch 4096.** {speed.Batched * speed.FlopsPerRow / 1e9:F1} GFLOP/s, {100 * speed.Batched * speed.FlopsPerRow / 1e9 / peak:F0}% of the peak. " +
