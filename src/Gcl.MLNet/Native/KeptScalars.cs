@@ -20,32 +20,16 @@ internal static class KeptScalars
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
     /// <summary><paramref name="a"/> + <paramref name="c"/>.</summary>
-    public static Tensor Plus(this Tensor a, double c)
-    {
-        using var scalar = c.ToScalar();
-        return a.add(scalar, One);
-    }
+    public static Tensor Plus(this Tensor a, double c) => Apply(a, c.ToScalar(), static (t, s) => t.add(s, One));
 
     /// <summary><paramref name="a"/> + <paramref name="c"/> for an integer tensor (indices).</summary>
-    public static Tensor Plus(this Tensor a, long c)
-    {
-        using var scalar = c.ToScalar();
-        return a.add(scalar, IntegralOne);
-    }
+    public static Tensor Plus(this Tensor a, long c) => Apply(a, c.ToScalar(), static (t, s) => t.add(s, IntegralOne));
 
     /// <summary><paramref name="a"/> · <paramref name="c"/>.</summary>
-    public static Tensor Times(this Tensor a, double c)
-    {
-        using var scalar = c.ToScalar();
-        return a.mul(scalar);
-    }
+    public static Tensor Times(this Tensor a, double c) => Apply(a, c.ToScalar(), static (t, s) => t.mul(s));
 
     /// <summary><paramref name="a"/> / <paramref name="c"/>.</summary>
-    public static Tensor DividedBy(this Tensor a, double c)
-    {
-        using var scalar = c.ToScalar();
-        return a.div(scalar);
-    }
+    public static Tensor DividedBy(this Tensor a, double c) => Apply(a, c.ToScalar(), static (t, s) => t.div(s));
 
     /// <summary><paramref name="a"/>², elementwise.</summary>
     public static Tensor Squared(this Tensor a) => a.mul(a);
@@ -59,40 +43,26 @@ internal static class KeptScalars
     }
 
     /// <summary><paramref name="a"/> clamped below at <paramref name="low"/>.</summary>
-    public static Tensor ClampedBelow(this Tensor a, double low)
-    {
-        using var scalar = low.ToScalar();
-        return a.clamp_min(scalar);
-    }
+    public static Tensor ClampedBelow(this Tensor a, double low) => Apply(a, low.ToScalar(), static (t, s) => t.clamp_min(s));
 
     /// <summary>Whether each element is at least <paramref name="c"/>.</summary>
-    public static Tensor AtLeast(this Tensor a, double c)
-    {
-        using var scalar = c.ToScalar();
-        return a.ge(scalar);
-    }
+    public static Tensor AtLeast(this Tensor a, double c) => Apply(a, c.ToScalar(), static (t, s) => t.ge(s));
 
     /// <summary>Whether each element is at most <paramref name="c"/>.</summary>
-    public static Tensor AtMost(this Tensor a, double c)
-    {
-        using var scalar = c.ToScalar();
-        return a.le(scalar);
-    }
+    public static Tensor AtMost(this Tensor a, double c) => Apply(a, c.ToScalar(), static (t, s) => t.le(s));
 
     /// <summary>Whether each element of an integer tensor equals <paramref name="c"/>.</summary>
-    public static Tensor EqualTo(this Tensor a, long c)
-    {
-        using var scalar = c.ToScalar();
-        return a.eq(scalar);
-    }
+    public static Tensor EqualTo(this Tensor a, long c) => Apply(a, c.ToScalar(), static (t, s) => t.eq(s));
 
     /// <summary>Fills <paramref name="a"/> with <paramref name="c"/> in place.</summary>
-    public static Tensor FillWith(this Tensor a, double c)
-    {
-        using var scalar = c.ToScalar();
-        return a.fill_(scalar);
-    }
+    public static Tensor FillWith(this Tensor a, double c) => Apply(a, c.ToScalar(), static (t, s) => t.fill_(s));
 
     /// <summary>softplus(x) = log(1 + exp(x)), computed stably as logaddexp(x, 0).</summary>
     public static Tensor Softplus(this Tensor a) => a.logaddexp(zeros_like(a));
+
+    // Runs the operation, then disposes the scalar: the using keeps it reachable until the native call returned.
+    private static Tensor Apply(Tensor a, Scalar scalar, Func<Tensor, Scalar, Tensor> operation)
+    {
+        using (scalar) return operation(a, scalar);
+    }
 }
