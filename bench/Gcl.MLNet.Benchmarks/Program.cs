@@ -12,7 +12,6 @@ const string Usage = """
       density [data-dir]   held-out log-likelihood of the variants on the density sets
       anomaly [data-dir]   AUROC of the variants on the anomaly sets (unsupervised protocol)
       flow                 rows/s of the flow's LogProb and SampleWithLogProb (d = 10, batch 4096)
-      scoring              Transform and PredictionEngine speed, and memory over a million rows (10 features)
       help                 this text
     data-dir defaults to ../shared/data. GCL_THREADS sets torch's intra-op threads for the other commands (default 2).
     """;
@@ -53,9 +52,6 @@ switch (command)
         break;
     case "flow":
         FlowThroughput.Run(dimension: 10, batch: 4096, repeats: 50);
-        break;
-    case "scoring":
-        ScoringThroughput.Run(rows: 1_000_000);
         break;
     case "summary":
         return Gcl.MLNet.Benchmarks.Summary.SummaryCommand.Run(args[1..]);

@@ -33,7 +33,7 @@ public sealed class ScoredCursorTests(TrainedModel trained)
 
         long served = ScoreAll(output, Count);
 
-        // The process's resident memory is measured by the benchmark (`-- scoring`): other tests share the process here.
+        // The process's resident memory is measured by the benchmark (`-- summary`, memory section): other tests share the process here.
         Assert.Equal(Count, served);
         Assert.Equal(tensorsBefore, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
