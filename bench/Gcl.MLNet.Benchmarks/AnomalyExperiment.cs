@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Gcl.MLNet.MLNet;
 
 namespace Gcl.MLNet.Benchmarks;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Gcl.MLNet.MLNet;
-using Gcl.MLNet.Training;
+using Gcl.MLNet.Model;
 
 namespace Gcl.MLNet.Benchmarks;
 
@@ -45,6 +44,6 @@ internal static class DensityExperiment
         return new Result(standardized.Average(), standardized[standardized.Length / 2], standardized[0], model.Summary, seconds);
     }
 
-    internal static Model.EnergyModel Train(float[][] rows, EnergyModelOptions options, long seed, bool log = true) =>
+    internal static EnergyModel Train(float[][] rows, EnergyModelOptions options, long seed, bool log = true) =>
         InMemoryTrainer.Train(rows, options.ToSettings(seed), options.ValidationFraction, log ? p => Console.Error.WriteLine(p.Describe()) : null);
 }

@@ -1,5 +1,5 @@
+using Gcl.MLNet;
 using Gcl.MLNet.Benchmarks;
-using Gcl.MLNet.MLNet;
 using Gcl.MLNet.Native;
 
 // Benchmarks and experiments; the usage text below lists the commands.

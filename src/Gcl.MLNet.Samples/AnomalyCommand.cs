@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gcl.MLNet.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

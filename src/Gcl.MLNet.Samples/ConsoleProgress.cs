@@ -1,5 +1,3 @@
-using Gcl.MLNet.Training;
-
 namespace Gcl.MLNet.Samples;
 
 /// <summary>Prints training progress as it happens (synchronously, unlike <see cref="Progress{T}"/>), with an ETA per stage.</summary>

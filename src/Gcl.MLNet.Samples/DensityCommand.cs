@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Gcl.MLNet.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,4 +1,3 @@
-using Gcl.MLNet.Model;
 using ScottPlot;
 
 namespace Gcl.MLNet.Samples;

@@ -1,6 +1,3 @@
-using Gcl.MLNet.MLNet;
-using Gcl.MLNet.Training;
-
 namespace Gcl.MLNet.Samples;
 
 /// <summary>The training options every sample uses: the library's defaults, or a tiny budget for <c>--quick</c> (CI).</summary>

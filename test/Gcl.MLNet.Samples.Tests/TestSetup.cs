@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Gcl.MLNet.Native;
 
 namespace Gcl.MLNet.Samples.Tests;
 
@@ -10,5 +9,5 @@ namespace Gcl.MLNet.Samples.Tests;
 internal static class TestSetup
 {
     [ModuleInitializer]
-    internal static void OneTorchThread() => TorchRuntime.SetThreads(1);
+    internal static void OneTorchThread() => TorchSharp.torch.set_num_threads(1);
 }

@@ -1,4 +1,3 @@
-using Gcl.MLNet.MLNet;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.ML;
 using Xunit;

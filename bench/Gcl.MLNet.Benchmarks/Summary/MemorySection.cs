@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Gcl.MLNet.Flows;
-using Gcl.MLNet.MLNet;
 using Gcl.MLNet.Training;
 using Microsoft.ML;
 using static TorchSharp.torch;

@@ -1,5 +1,3 @@
-using Gcl.MLNet.MLNet;
-using Gcl.MLNet.Training;
 using Microsoft.ML;
 
 namespace Gcl.MLNet.Benchmarks.Summary;

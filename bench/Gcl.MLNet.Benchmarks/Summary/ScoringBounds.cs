@@ -1,6 +1,5 @@
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
-using Gcl.MLNet.MLNet;
 using Microsoft.ML;
 using static TorchSharp.torch;
 

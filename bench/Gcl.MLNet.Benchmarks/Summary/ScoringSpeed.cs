@@ -1,4 +1,3 @@
-using Gcl.MLNet.MLNet;
 using Microsoft.ML;
 
 namespace Gcl.MLNet.Benchmarks.Summary;

@@ -1,6 +1,6 @@
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
-using Gcl.MLNet.MLNet;
+using Gcl.MLNet.Ingestion;
 using Gcl.MLNet.Training;
 using Microsoft.ML;
 using static TorchSharp.torch;

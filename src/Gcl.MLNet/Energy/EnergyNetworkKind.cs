@@ -1,4 +1,4 @@
-namespace Gcl.MLNet.Energy;
+namespace Gcl.MLNet;
 
 /// <summary>How the energy E(u) is parameterized.</summary>
 public enum EnergyNetworkKind

@@ -1,4 +1,4 @@
-namespace Gcl.MLNet.Flows;
+namespace Gcl.MLNet;
 
 /// <summary>The coupling layer a normalizing flow is built from.</summary>
 public enum FlowLayerKind

@@ -1,4 +1,4 @@
-using static System.FormattableString;
+using Gcl.MLNet.Common;
 
 namespace Gcl.MLNet.Flows;
 
@@ -26,19 +26,21 @@ internal sealed record FlowOptions(
     double SplineBound = 4.0,
     double LogScaleBound = 3.0)
 {
+    /// <summary>The defaults, the one place they are written (<c>EnergyModelOptions</c> refers to them).</summary>
+    public static FlowOptions Default { get; } = new();
+
     /// <summary>Throws when a value is out of range; the message names the option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
     {
-        if (!Enum.IsDefined(Kind)) throw Invalid(nameof(Kind), Kind, "is not a known flow layer kind");
-        if (Blocks < 1) throw Invalid(nameof(Blocks), Blocks, "must be at least 1");
-        if (HiddenWidth < 1) throw Invalid(nameof(HiddenWidth), HiddenWidth, "must be at least 1");
-        if (HiddenLayers < 0) throw Invalid(nameof(HiddenLayers), HiddenLayers, "must be at least 0");
-        if (SplineBins < 2) throw Invalid(nameof(SplineBins), SplineBins, "must be at least 2");
-        if (!(SplineBound > 0) || double.IsInfinity(SplineBound)) throw Invalid(nameof(SplineBound), SplineBound, "must be positive and finite");
-        if (!(LogScaleBound > 0) || double.IsInfinity(LogScaleBound)) throw Invalid(nameof(LogScaleBound), LogScaleBound, "must be positive and finite");
+        Require.Defined(Owner, nameof(Kind), Kind);
+        Require.InRange(Owner, nameof(Blocks), Blocks, 1);
+        Require.InRange(Owner, nameof(HiddenWidth), HiddenWidth, 1);
+        Require.InRange(Owner, nameof(HiddenLayers), HiddenLayers, 0);
+        Require.InRange(Owner, nameof(SplineBins), SplineBins, 2);
+        Require.Positive(Owner, nameof(SplineBound), SplineBound);
+        Require.Positive(Owner, nameof(LogScaleBound), LogScaleBound);
     }
 
-    private static ArgumentOutOfRangeException Invalid(string option, object value, string rule) =>
-        new(option, value, Invariant($"FlowOptions.{option} {rule} (got {value})."));
+    private const string Owner = nameof(FlowOptions);
 }

@@ -1,4 +1,4 @@
-using static System.FormattableString;
+using Gcl.MLNet.Common;
 
 namespace Gcl.MLNet.Flows;
 
@@ -26,19 +26,21 @@ internal sealed record MaximumLikelihoodOptions(
     double MinimumImprovement = 1e-4,
     int EvaluationBatchSize = 4096)
 {
+    /// <summary>The defaults, the one place they are written (<c>EnergyModelOptions</c> refers to them).</summary>
+    public static MaximumLikelihoodOptions Default { get; } = new();
+
     /// <summary>Throws when a value is out of range; the message names the option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
     {
-        if (MaxEpochs < 1) throw Invalid(nameof(MaxEpochs), MaxEpochs, "must be at least 1");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Invalid(nameof(LearningRate), LearningRate, "must be positive and finite");
-        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw Invalid(nameof(WeightDecay), WeightDecay, "must be at least 0 and finite");
-        if (!(GradientClipNorm > 0)) throw Invalid(nameof(GradientClipNorm), GradientClipNorm, "must be positive");
-        if (Patience < 1) throw Invalid(nameof(Patience), Patience, "must be at least 1");
-        if (!(MinimumImprovement >= 0) || double.IsInfinity(MinimumImprovement)) throw Invalid(nameof(MinimumImprovement), MinimumImprovement, "must be at least 0 and finite");
-        if (EvaluationBatchSize < 1) throw Invalid(nameof(EvaluationBatchSize), EvaluationBatchSize, "must be at least 1");
+        Require.InRange(Owner, nameof(MaxEpochs), MaxEpochs, 1);
+        Require.Positive(Owner, nameof(LearningRate), LearningRate);
+        Require.NonNegative(Owner, nameof(WeightDecay), WeightDecay);
+        Require.Positive(Owner, nameof(GradientClipNorm), GradientClipNorm);
+        Require.InRange(Owner, nameof(Patience), Patience, 1);
+        Require.NonNegative(Owner, nameof(MinimumImprovement), MinimumImprovement);
+        Require.InRange(Owner, nameof(EvaluationBatchSize), EvaluationBatchSize, 1);
     }
 
-    private static ArgumentOutOfRangeException Invalid(string option, object value, string rule) =>
-        new(option, value, Invariant($"MaximumLikelihoodOptions.{option} {rule} (got {value})."));
+    private const string Owner = nameof(MaximumLikelihoodOptions);
 }

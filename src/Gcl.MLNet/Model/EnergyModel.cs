@@ -5,7 +5,7 @@ using Gcl.MLNet.Native;
 using Gcl.MLNet.Training;
 using static TorchSharp.torch;
 
-namespace Gcl.MLNet.Model;
+namespace Gcl.MLNet;
 
 /// <summary>
 /// A fitted energy model, independent of ML.NET: the standardizer, the energy E, the flow generator q, the
@@ -18,6 +18,12 @@ public sealed class EnergyModel : IDisposable
     private readonly ScalarType dtype;
     private readonly Lazy<ManagedScorer?> managedScorer;
     private bool disposed;
+
+    /// <summary>Wraps what training fitted; the model owns its modules from here on.</summary>
+    internal EnergyModel(TrainingResult fitted)
+        : this(fitted.Standardizer, fitted.Energy, fitted.Generator, fitted.ScoreThreshold, fitted.Summary)
+    {
+    }
 
     internal EnergyModel(Standardizer standardizer, EnergyFunction energy, NormalizingFlow generator, double scoreThreshold, TrainingSummary summary)
     {
@@ -107,41 +113,9 @@ public sealed class EnergyModel : IDisposable
         return (rows, energy, logDensity);
     }
 
-    /// <summary>
-    /// Writes the scoring model as ONNX (opset 17, float32, symbolic batch N): input <paramref name="inputName"/>
-    /// <c>[N, FeatureCount]</c> in raw units; outputs <c>Energy</c>, <c>LogDensity</c>, <c>Score</c> (float <c>[N]</c>)
-    /// and <c>PredictedLabel</c> (bool <c>[N]</c>, Score above <see cref="ScoreThreshold"/>), standardization and log Z
-    /// inside. Metadata properties: <c>producer</c>, <c>producer_version</c>, <c>model_kind</c>, <c>feature_count</c>,
-    /// <c>feature_names</c> (a JSON array, when given), <c>log_z</c>, <c>log_z_standard_error</c>, <c>log_z_reliable</c>,
-    /// <c>score_threshold</c>.
-    /// </summary>
-    /// <param name="destination">Receives the bytes of the <c>.onnx</c> file.</param>
-    /// <param name="inputName">The input's name: the feature column that ML.NET's <c>ApplyOnnxModel</c> binds.</param>
-    /// <param name="featureNames">The features' names for the metadata, <see cref="FeatureCount"/> of them, or null.</param>
-    /// <exception cref="ArgumentException">The input name is empty or an output's, or the names do not match the features.</exception>
+    /// <summary>Throws if the model was disposed (for services over the model, such as ONNX export).</summary>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
-    public void ExportScoringOnnx(Stream destination, string inputName = "Features", IReadOnlyList<string>? featureNames = null)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        ObjectDisposedException.ThrowIf(disposed, this);
-        destination.Write(Onnx.EnergyModelOnnxExporter.Scoring(this, inputName, featureNames));
-    }
-
-    /// <summary>
-    /// Writes the sampling model as ONNX (opset 17, float32, symbolic batch N): input <c>Noise</c> <c>[N, FeatureCount]</c>,
-    /// standard normal; outputs <c>Samples</c> <c>[N, FeatureCount]</c> drawn from the generator, in raw units, with
-    /// their <c>Energy</c> and <c>LogDensity</c> <c>[N]</c> under this model. Metadata as in <see cref="ExportScoringOnnx"/>.
-    /// </summary>
-    /// <param name="destination">Receives the bytes of the <c>.onnx</c> file.</param>
-    /// <param name="featureNames">The features' names for the metadata, <see cref="FeatureCount"/> of them, or null.</param>
-    /// <exception cref="ArgumentException">The names do not match the features.</exception>
-    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
-    public void ExportSamplingOnnx(Stream destination, IReadOnlyList<string>? featureNames = null)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        ObjectDisposedException.ThrowIf(disposed, this);
-        destination.Write(Onnx.EnergyModelOnnxExporter.Sampling(this, featureNames));
-    }
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
     /// <inheritdoc />
     public void Dispose()

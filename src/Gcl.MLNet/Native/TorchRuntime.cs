@@ -7,7 +7,7 @@ namespace Gcl.MLNet.Native;
 /// Loads the native torch library once, with a message that says how to fix a failed load, and applies the
 /// library's thread settings. Every entry point that touches TorchSharp calls <see cref="EnsureLoaded"/> first.
 /// </summary>
-public static class TorchRuntime
+internal static class TorchRuntime
 {
     private static readonly Lazy<Exception?> LoadFailure = new(TryLoad, LazyThreadSafetyMode.ExecutionAndPublication);
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Gcl.MLNet.Model;
 using Gcl.MLNet.Native;
 using static TorchSharp.torch;
 using DataType = Gcl.MLNet.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -44,6 +43,7 @@ internal static class EnergyModelOnnxExporter
         IReadOnlyList<string>? featureNames = null, OnnxEmitters? emitters = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        model.ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(inputName);
         if (ScoringOutputs.Contains(inputName, StringComparer.Ordinal))
         {
@@ -72,6 +72,7 @@ internal static class EnergyModelOnnxExporter
     public static byte[] Sampling(EnergyModel model, IReadOnlyList<string>? featureNames = null, OnnxEmitters? emitters = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        model.ThrowIfDisposed();
         return Export(model, featureNames, "sampling", graph =>
         {
             var registry = emitters ?? OnnxEmitters.Standard();

@@ -1,5 +1,3 @@
-using Gcl.MLNet.MLNet;
-using Gcl.MLNet.Model;
 
 namespace Gcl.MLNet.Persistence;
 

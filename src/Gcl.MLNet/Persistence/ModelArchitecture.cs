@@ -1,6 +1,5 @@
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
-using Gcl.MLNet.Model;
 using Gcl.MLNet.Networks;
 using TorchSharp;
 using static TorchSharp.torch;

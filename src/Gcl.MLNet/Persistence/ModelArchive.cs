@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Reflection;
 using System.Text.Json;
 using Gcl.MLNet.Flows;
-using Gcl.MLNet.Model;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Persistence;

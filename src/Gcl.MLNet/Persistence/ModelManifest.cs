@@ -1,6 +1,3 @@
-using Gcl.MLNet.MLNet;
-using Gcl.MLNet.Training;
-
 namespace Gcl.MLNet.Persistence;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Gcl.MLNet.Energy;
-using Gcl.MLNet.Flows;
-using Gcl.MLNet.MLNet;
-
 namespace Gcl.MLNet.Persistence;
 
 /// <summary>

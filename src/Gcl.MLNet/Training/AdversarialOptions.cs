@@ -1,3 +1,5 @@
+using Gcl.MLNet.Flows;
+
 namespace Gcl.MLNet.Training;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Gcl.MLNet.Training;
 /// </summary>
 internal sealed record AdversarialOptions
 {
+    /// <summary>The defaults, the one place they are written (<c>EnergyModelOptions</c> refers to them).</summary>
+    public static AdversarialOptions Default { get; } = new();
+
     /// <summary>Iteration budget; one iteration is one discriminator step and one generator step.</summary>
     public int Iterations { get; init; } = 2000;
 
@@ -28,7 +33,7 @@ internal sealed record AdversarialOptions
     public double EnergyPenalty { get; init; } = 1e-2;
 
     /// <summary>Largest gradient norm per step (both players).</summary>
-    public double GradientClip { get; init; } = 10;
+    public double GradientClip { get; init; } = MaximumLikelihoodOptions.Default.GradientClipNorm;
 
     /// <summary>Iterations between validation evaluations (log Z re-estimated each time).</summary>
     public int EvaluationInterval { get; init; } = 100;

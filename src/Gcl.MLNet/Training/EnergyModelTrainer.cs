@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
-using Gcl.MLNet.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Training;
 
 /// <summary>
-/// Trains an <see cref="EnergyModel"/> from standardized rows: the flow's maximum-likelihood warm start, the
+/// Trains an energy model from standardized rows: the flow's maximum-likelihood warm start, the
 /// adversarial stage, the final unbiased log Z, and the anomaly threshold. The stages, in order, are those of
 /// DESIGN.md section 2.
 /// </summary>
@@ -24,7 +23,7 @@ internal static class EnergyModelTrainer
     /// <param name="settings">What to train and how.</param>
     /// <param name="progress">Receives progress reports.</param>
     /// <param name="summaryFacts">Facts about the data the caller knows (rows, skipped rows); completed here.</param>
-    public static EnergyModel Train(IBatchSource data, Tensor validation, Standardizer standardizer, TrainingSettings settings,
+    public static TrainingResult Train(IBatchSource data, Tensor validation, Standardizer standardizer, TrainingSettings settings,
         Action<TrainingProgress>? progress, TrainingDataFacts summaryFacts)
     {
         var clock = Stopwatch.StartNew();
@@ -88,7 +87,7 @@ internal static class EnergyModelTrainer
             Report(new TrainingProgress(TrainingPhase.Partition, 1, 1, double.NaN, double.NaN,
                 validationLogLikelihood - standardizer.LogDetToRaw, partition.LogZ, clock.Elapsed));
             double threshold = ScoreQuantile(data, energy, partition.LogZ - standardizer.LogDetToRaw, 1 - settings.Contamination, random);
-            return new EnergyModel(standardizer, energy, generator, threshold, summary with { Duration = clock.Elapsed });
+            return new TrainingResult(standardizer, energy, generator, threshold, summary with { Duration = clock.Elapsed });
         }
         catch
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gcl.MLNet.Training;
+namespace Gcl.MLNet;
 
 /// <summary>
 /// The importance-sampling estimate of a fitted energy model's log partition function, log Z, with the diagnostics

@@ -1,4 +1,4 @@
-namespace Gcl.MLNet.Training;
+namespace Gcl.MLNet;
 
 /// <summary>The stage of training a progress report belongs to.</summary>
 public enum TrainingPhase

@@ -1,4 +1,3 @@
-using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 
 namespace Gcl.MLNet.Training;

@@ -1,4 +1,4 @@
-namespace Gcl.MLNet.Training;
+namespace Gcl.MLNet;
 
 /// <summary>
 /// What training did and how good the result is. Log-likelihoods are mean log-densities in nats per row in the

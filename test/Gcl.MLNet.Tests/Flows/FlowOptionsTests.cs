@@ -9,13 +9,13 @@ public sealed class FlowOptionsTests
     public void DefaultsAreValid() => new FlowOptions().Validate();
 
     [Theory]
-    [InlineData("Blocks", "FlowOptions.Blocks must be at least 1 (got 0).")]
-    [InlineData("HiddenWidth", "FlowOptions.HiddenWidth must be at least 1 (got 0).")]
-    [InlineData("HiddenLayers", "FlowOptions.HiddenLayers must be at least 0 (got -1).")]
-    [InlineData("SplineBins", "FlowOptions.SplineBins must be at least 2 (got 1).")]
-    [InlineData("SplineBound", "FlowOptions.SplineBound must be positive and finite (got 0).")]
-    [InlineData("LogScaleBound", "FlowOptions.LogScaleBound must be positive and finite (got NaN).")]
-    [InlineData("Kind", "FlowOptions.Kind is not a known flow layer kind (got 7).")]
+    [InlineData("Blocks", "FlowOptions.Blocks must be at least 1; got 0.")]
+    [InlineData("HiddenWidth", "FlowOptions.HiddenWidth must be at least 1; got 0.")]
+    [InlineData("HiddenLayers", "FlowOptions.HiddenLayers must be at least 0; got -1.")]
+    [InlineData("SplineBins", "FlowOptions.SplineBins must be at least 2; got 1.")]
+    [InlineData("SplineBound", "FlowOptions.SplineBound must be a finite number > 0; got 0.")]
+    [InlineData("LogScaleBound", "FlowOptions.LogScaleBound must be a finite number > 0; got NaN.")]
+    [InlineData("Kind", "FlowOptions.Kind must be one of AffineCoupling, RationalQuadraticSpline; got 7.")]
     public void InvalidOptionIsNamedInTheMessage(string option, string message)
     {
         var options = option switch

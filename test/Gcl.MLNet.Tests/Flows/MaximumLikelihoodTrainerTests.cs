@@ -147,13 +147,13 @@ public sealed class MaximumLikelihoodTrainerTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("MaxEpochs", "MaximumLikelihoodOptions.MaxEpochs must be at least 1 (got 0).")]
-    [InlineData("LearningRate", "MaximumLikelihoodOptions.LearningRate must be positive and finite (got -0.1).")]
-    [InlineData("WeightDecay", "MaximumLikelihoodOptions.WeightDecay must be at least 0 and finite (got -1).")]
-    [InlineData("GradientClipNorm", "MaximumLikelihoodOptions.GradientClipNorm must be positive (got 0).")]
-    [InlineData("Patience", "MaximumLikelihoodOptions.Patience must be at least 1 (got 0).")]
-    [InlineData("MinimumImprovement", "MaximumLikelihoodOptions.MinimumImprovement must be at least 0 and finite (got NaN).")]
-    [InlineData("EvaluationBatchSize", "MaximumLikelihoodOptions.EvaluationBatchSize must be at least 1 (got 0).")]
+    [InlineData("MaxEpochs", "MaximumLikelihoodOptions.MaxEpochs must be at least 1; got 0.")]
+    [InlineData("LearningRate", "MaximumLikelihoodOptions.LearningRate must be a finite number > 0; got -0.1.")]
+    [InlineData("WeightDecay", "MaximumLikelihoodOptions.WeightDecay must be a finite number >= 0; got -1.")]
+    [InlineData("GradientClipNorm", "MaximumLikelihoodOptions.GradientClipNorm must be a finite number > 0; got 0.")]
+    [InlineData("Patience", "MaximumLikelihoodOptions.Patience must be at least 1; got 0.")]
+    [InlineData("MinimumImprovement", "MaximumLikelihoodOptions.MinimumImprovement must be a finite number >= 0; got NaN.")]
+    [InlineData("EvaluationBatchSize", "MaximumLikelihoodOptions.EvaluationBatchSize must be at least 1; got 0.")]
     public void InvalidOptionIsNamedInTheMessage(string option, string message)
     {
         var options = option switch

@@ -1,5 +1,3 @@
-using Gcl.MLNet.Energy;
-using Gcl.MLNet.Flows;
 using Gcl.MLNet.Inference;
 using Gcl.MLNet.Tests.Onnx;
 using Xunit;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Gcl.MLNet.Model;
 using Gcl.MLNet.Native;
 using TorchSharp;
 using Xunit;

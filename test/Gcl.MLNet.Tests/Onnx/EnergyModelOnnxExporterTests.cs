@@ -1,4 +1,3 @@
-using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 using Gcl.MLNet.Model;
 using Gcl.MLNet.Native;
@@ -39,7 +38,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         using var generator = new Generator((ulong)batch);
         var pool = realRows ? WdbcRows.Rows : OnnxTestEnergyModels.RandomRows(model, 512, spread: 1.5, generator);
         var rows = Enumerable.Range(0, batch).SelectMany(i => pool[(i * 37) % pool.Length]).ToArray();
-        var bytes = Export(model.ExportScoringOnnx);
+        var bytes = EnergyModelOnnxExporter.Scoring(model);
         using var runner = new OnnxTestRunner(bytes);
 
         var outputs = runner.RunAll(("Features", rows, [batch, model.FeatureCount]));
@@ -81,7 +80,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
             Seed: 61);
         using var model = InMemoryTrainer.Train(WdbcRows.Rows, settings, 0.2);
         var rows = Enumerable.Range(0, 4096).SelectMany(i => WdbcRows.Rows[i % WdbcRows.Rows.Length]).ToArray();
-        using var runner = new OnnxTestRunner(Export(model.ExportScoringOnnx));
+        using var runner = new OnnxTestRunner(EnergyModelOnnxExporter.Scoring(model));
 
         var outputs = runner.RunAll(("Features", rows, [4096, 30]));
 
@@ -105,7 +104,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         using var model = OnnxTestEnergyModels.Model(WdbcRows.Rows, flowKind, energyKind, seed: 31);
         using var scope = NewDisposeScope();
         var noise = randn(1000, model.FeatureCount, generator: new Generator(32));
-        using var runner = new OnnxTestRunner(Export(stream => model.ExportSamplingOnnx(stream)));
+        using var runner = new OnnxTestRunner(EnergyModelOnnxExporter.Sampling(model));
 
         var outputs = runner.RunAll(("Noise", OnnxTestRunner.Floats(noise), noise.shape));
 
@@ -130,8 +129,8 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         TorchRuntime.EnsureLoaded();
         using var model = OnnxTestEnergyModels.Model(WdbcRows.Rows, FlowLayerKind.RationalQuadraticSpline, EnergyNetworkKind.TiltedFlow, seed: 41);
 
-        var scoring = ModelProto.Parser.ParseFrom(Export(model.ExportScoringOnnx));
-        var sampling = ModelProto.Parser.ParseFrom(Export(stream => model.ExportSamplingOnnx(stream)));
+        var scoring = ModelProto.Parser.ParseFrom(EnergyModelOnnxExporter.Scoring(model));
+        var sampling = ModelProto.Parser.ParseFrom(EnergyModelOnnxExporter.Sampling(model));
 
         foreach (var onnx in new[] { scoring, sampling })
         {
@@ -155,8 +154,8 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
     {
         TorchRuntime.EnsureLoaded();
         using var model = OnnxTestEnergyModels.Model(WdbcRows.Rows, FlowLayerKind.AffineCoupling, EnergyNetworkKind.Mlp, seed: 43);
-        using var runner = new OnnxTestRunner(Export(stream => model.ExportScoringOnnx(stream, "Features", WdbcRows.FeatureNames)));
-        using var bare = new OnnxTestRunner(Export(stream => model.ExportSamplingOnnx(stream)));
+        using var runner = new OnnxTestRunner(EnergyModelOnnxExporter.Scoring(model, "Features", WdbcRows.FeatureNames));
+        using var bare = new OnnxTestRunner(EnergyModelOnnxExporter.Sampling(model));
 
         var map = runner.Session.ModelMetadata.CustomMetadataMap;
 
@@ -178,13 +177,13 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
     {
         TorchRuntime.EnsureLoaded();
         using var model = OnnxTestEnergyModels.Model(WdbcRows.Rows, FlowLayerKind.AffineCoupling, EnergyNetworkKind.Mlp, seed: 47);
-        using var runner = new OnnxTestRunner(Export(stream => model.ExportScoringOnnx(stream, "Measurements")));
+        using var runner = new OnnxTestRunner(EnergyModelOnnxExporter.Scoring(model, "Measurements"));
 
         Assert.Equal("Measurements", Assert.Single(runner.Session.InputMetadata).Key);
-        Assert.Throws<ArgumentException>(() => model.ExportScoringOnnx(Stream.Null, " "));
-        var taken = Assert.Throws<ArgumentException>(() => model.ExportScoringOnnx(Stream.Null, "Score"));
+        Assert.Throws<ArgumentException>(() => EnergyModelOnnxExporter.Scoring(model, " "));
+        var taken = Assert.Throws<ArgumentException>(() => EnergyModelOnnxExporter.Scoring(model, "Score"));
         Assert.StartsWith("The input name 'Score' is taken by an output", taken.Message);
-        var names = Assert.Throws<ArgumentException>(() => model.ExportSamplingOnnx(Stream.Null, ["a", "b"]));
+        var names = Assert.Throws<ArgumentException>(() => EnergyModelOnnxExporter.Sampling(model, ["a", "b"]));
         Assert.StartsWith("Got 2 feature names for a model of 30 features.", names.Message);
     }
 
@@ -207,27 +206,18 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
     {
         TorchRuntime.EnsureLoaded();
         var model = OnnxTestEnergyModels.Model(WdbcRows.Rows, FlowLayerKind.RationalQuadraticSpline, EnergyNetworkKind.TiltedFlow, seed: 59);
-        Export(model.ExportScoringOnnx); // lazy one-time allocations happen here
+        EnergyModelOnnxExporter.Scoring(model); // lazy one-time allocations happen here
 
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int i = 0; i < 3; i++)
         {
-            Export(model.ExportScoringOnnx);
-            Export(stream => model.ExportSamplingOnnx(stream));
+            EnergyModelOnnxExporter.Scoring(model);
+            EnergyModelOnnxExporter.Sampling(model);
         }
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
         model.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => model.ExportScoringOnnx(Stream.Null));
-        Assert.Throws<ObjectDisposedException>(() => model.ExportSamplingOnnx(Stream.Null));
-    }
-
-    private static byte[] Export(Action<Stream, string, IReadOnlyList<string>?> export) => Export(stream => export(stream, "Features", null));
-
-    private static byte[] Export(Action<Stream> export)
-    {
-        using var stream = new MemoryStream();
-        export(stream);
-        return stream.ToArray();
+        Assert.Throws<ObjectDisposedException>(() => EnergyModelOnnxExporter.Scoring(model));
+        Assert.Throws<ObjectDisposedException>(() => EnergyModelOnnxExporter.Sampling(model));
     }
 }

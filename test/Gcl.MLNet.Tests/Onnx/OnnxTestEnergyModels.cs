@@ -1,7 +1,5 @@
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
-using Gcl.MLNet.Model;
-using Gcl.MLNet.Training;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Tests.Onnx;

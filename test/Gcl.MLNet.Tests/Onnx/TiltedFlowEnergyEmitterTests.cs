@@ -1,5 +1,4 @@
 using Gcl.MLNet.Energy;
-using Gcl.MLNet.Flows;
 using Gcl.MLNet.Native;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,7 +1,6 @@
+using Gcl.MLNet.Tests.Support;
 using System.Text.Json.Nodes;
-using Gcl.MLNet.MLNet;
 using Gcl.MLNet.Persistence;
-using Gcl.MLNet.Tests.MLNet;
 using Xunit;
 
 namespace Gcl.MLNet.Tests.Persistence;

@@ -1,6 +1,5 @@
-using Gcl.MLNet.MLNet;
+using Gcl.MLNet.Tests.Support;
 using Gcl.MLNet.Persistence;
-using Gcl.MLNet.Tests.MLNet;
 using Microsoft.ML.Data;
 using Xunit;
 

@@ -1,6 +1,3 @@
-using Gcl.MLNet.Energy;
-using Gcl.MLNet.Flows;
-using Gcl.MLNet.MLNet;
 using Gcl.MLNet.Persistence;
 using Xunit;
 
@@ -34,7 +31,7 @@ public sealed class SavedOptionsTests
             Seed = 99,
             Threads = 2,
             InvalidRows = InvalidRowHandling.Skip,
-            Progress = new Progress<Gcl.MLNet.Training.TrainingProgress>(),
+            Progress = new Progress<TrainingProgress>(),
         };
 
         var back = SavedOptions.From(options).ToOptions();

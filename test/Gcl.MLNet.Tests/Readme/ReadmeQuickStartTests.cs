@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Gcl.MLNet.MLNet;
 using Microsoft.ML;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gcl.MLNet.Model;
 using Gcl.MLNet.Training;
 using Xunit;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gcl.MLNet.Training;
 using Xunit;
 
 namespace Gcl.MLNet.Tests.Training;

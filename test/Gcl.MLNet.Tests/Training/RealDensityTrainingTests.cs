@@ -1,8 +1,6 @@
-using Gcl.MLNet.Energy;
-using Gcl.MLNet.MLNet;
+using Gcl.MLNet.Model;
 using Gcl.MLNet.Native;
 using Gcl.MLNet.Tests.Flows;
-using Gcl.MLNet.Training;
 using Xunit;
 using Xunit.Abstractions;
 

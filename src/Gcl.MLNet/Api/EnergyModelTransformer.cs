@@ -1,0 +1,229 @@
+using Gcl.MLNet.DataViews;
+using Gcl.MLNet.Native;
+using Gcl.MLNet.Onnx;
+using Gcl.MLNet.Persistence;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Gcl.MLNet;
+
+/// <summary>
+/// A fitted energy model as an ML.NET transformer: it passes every input column through and adds <c>Energy</c>,
+/// <c>LogDensity</c> (normalized, raw units), <c>Score</c> (= -LogDensity, higher = more anomalous) and
+/// <c>PredictedLabel</c> (Score above <see cref="EnergyModel.ScoreThreshold"/>). Transform is lazy and scores rows in
+/// blocks; the transformer is also a row-to-row mapper, so <c>mlContext.Model.CreatePredictionEngine</c> works on it
+/// and on chains that contain it. Save it with <see cref="Save(string)"/> and read it back with
+/// <see cref="Load(MLContext, string)"/>; <c>mlContext.Model.Save</c> cannot store it (see <see cref="ICanSaveModel.Save"/>).
+/// Dispose it to free the model's native memory.
+/// </summary>
+public sealed class EnergyModelTransformer : ITransformer, IDisposable
+{
+    private readonly IHostEnvironment environment;
+    private readonly SavedOptions? options;
+    /// <summary>The archive entry holding the scoring model as ONNX.</summary>
+    internal const string OnnxEntryName = "model.onnx";
+
+    private readonly IReadOnlyList<ArchiveEntry> extraEntries;
+
+    internal EnergyModelTransformer(IHostEnvironment environment, EnergyModel model, string featureColumnName,
+        IReadOnlyList<string>? featureNames, InvalidRowHandling invalidRows, EnergyModelOptions? options)
+        : this(environment, new ArchivedModel(model, featureColumnName, featureNames, invalidRows,
+            options is null ? null : SavedOptions.From(options), []))
+    {
+    }
+
+    private EnergyModelTransformer(IHostEnvironment environment, ArchivedModel archived)
+    {
+        this.environment = environment;
+        Model = archived.Model;
+        FeatureColumnName = archived.FeatureColumn;
+        FeatureNames = archived.FeatureNames;
+        InvalidRows = archived.InvalidRows;
+        options = archived.Options;
+        extraEntries = archived.Extra;
+    }
+
+    /// <summary>Gets the fitted model: scoring, sampling, log Z with its diagnostics, the training summary.</summary>
+    /// <value>The model, owned by this transformer.</value>
+    public EnergyModel Model { get; }
+
+    /// <summary>Gets the name of the feature column the transformer reads.</summary>
+    /// <value>The column name given at training.</value>
+    public string FeatureColumnName { get; }
+
+    /// <summary>Gets the feature names (the training column's slot names), when the training data had them.</summary>
+    /// <value>One name per feature, or null.</value>
+    public IReadOnlyList<string>? FeatureNames { get; }
+
+    /// <summary>Gets what scoring does with a row whose features hold NaN or infinity (from the training options).</summary>
+    /// <value>Reject (an error naming the row) or Skip (NaN outputs, PredictedLabel false).</value>
+    public InvalidRowHandling InvalidRows { get; }
+
+    /// <summary>Gets whether the transformer maps rows one to one: always true.</summary>
+    /// <value>True.</value>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The schema <see cref="Transform"/> produces for <paramref name="inputSchema"/>.</summary>
+    /// <param name="inputSchema">The input schema.</param>
+    /// <returns>The input columns followed by Energy, LogDensity, Score and PredictedLabel.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, not a vector of Single, or of another size.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Plan(inputSchema, nameof(inputSchema)).Output;
+
+    /// <summary>Scores <paramref name="input"/> lazily, in blocks of rows.</summary>
+    /// <param name="input">Rows with the feature column.</param>
+    /// <returns>The input with the four added columns.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, not a vector of Single, or of another size.</exception>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new ScoredDataView(input, Plan(input.Schema, nameof(input)));
+    }
+
+    /// <summary>A row mapper for <paramref name="inputSchema"/> (used by PredictionEngine and transformer chains).</summary>
+    /// <param name="inputSchema">The input schema.</param>
+    /// <returns>The mapper.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, not a vector of Single, or of another size.</exception>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new ScoringRowMapper(Plan(inputSchema, nameof(inputSchema)));
+
+    /// <summary>Draws rows from the fitted generator, lazily in blocks.</summary>
+    /// <param name="count">Number of rows, at least 0.</param>
+    /// <param name="seed">Seed of the draw; null draws one from the MLContext's random source.</param>
+    /// <returns>A <c>Features</c> vector column in raw units (training size, slot names when known), <c>Energy</c> and <c>LogDensity</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public IDataView GenerateSamples(int count, int? seed = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new SampleDataView(Model, FeatureNames, count, seed ?? environment.Register(nameof(GenerateSamples)).Rand.Next());
+    }
+
+    /// <summary>Always throws: ML.NET's model format cannot hold third-party transformers.</summary>
+    /// <param name="ctx">Unused.</param>
+    /// <exception cref="NotSupportedException">Always; the message names the ways that work.</exception>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
+        "EnergyModelTransformer cannot be saved with mlContext.Model.Save: ML.NET's model format only holds its own " +
+        "transformers. Save it with transformer.Save(path) and read it back with EnergyModelTransformer.Load(mlContext, path), " +
+        "or export the model to ONNX and score it with mlContext.Transforms.ApplyOnnxModel, which mlContext.Model.Save can store.");
+
+    /// <summary>
+    /// Writes the scoring model as ONNX (opset 17): input named like the feature column, outputs <c>Energy</c>,
+    /// <c>LogDensity</c>, <c>Score</c> and <c>PredictedLabel</c>, standardization and log Z inside the graph.
+    /// </summary>
+    /// <param name="destination">A writable stream (left open).</param>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void ExportScoringOnnx(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Write(EnergyModelOnnxExporter.Scoring(Model, FeatureColumnName, FeatureNames));
+    }
+
+    /// <summary>
+    /// Writes the sampling model as ONNX (opset 17): input <c>Noise</c> [N, d] standard normal, outputs
+    /// <c>Samples</c> [N, d] in raw units with their <c>Energy</c> and <c>LogDensity</c>.
+    /// </summary>
+    /// <param name="destination">A writable stream (left open).</param>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void ExportSamplingOnnx(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Write(EnergyModelOnnxExporter.Sampling(Model, FeatureNames));
+    }
+
+    /// <summary>
+    /// An ML.NET pipeline that scores with this model's scoring ONNX instead of TorchSharp: <c>ApplyOnnxModel</c> on
+    /// the ONNX bytes (embedded, no file needed), then the stateless <see cref="OnnxScoreUnwrapping"/> mapping, so it
+    /// emits the same scalar <c>Energy</c>, <c>LogDensity</c>, <c>Score</c> and <c>PredictedLabel</c> columns. Fit it on
+    /// any data with the feature column (nothing is learned); <c>mlContext.Model.Save</c> stores the result and
+    /// <c>mlContext.Model.Load</c> reads it back without this library's TorchSharp part, after
+    /// <c>mlContext.ComponentCatalog.RegisterAssembly(typeof(OnnxScoreUnwrapping).Assembly)</c>. Running it needs ONNX
+    /// Runtime's native library: reference the Microsoft.ML.OnnxRuntime package (or a GPU build of it).
+    /// </summary>
+    /// <param name="mlContext">The context the pipeline belongs to; the unwrapping mapping is registered on it.</param>
+    /// <returns>The estimator; its fitted transformer scores like this transformer, in float32.</returns>
+    /// <exception cref="InvalidOperationException">ONNX Runtime's native library cannot be loaded.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public IEstimator<ITransformer> CreateOnnxScoringPipeline(MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        mlContext.ComponentCatalog.RegisterAssembly(typeof(OnnxScoreUnwrapping).Assembly);
+        using var onnx = new MemoryStream();
+        ExportScoringOnnx(onnx);
+        onnx.Position = 0;
+        string[] outputs = [.. OutputColumns.Added.Select(c => c.Name)];
+        IEstimator<ITransformer> applyOnnx;
+        try
+        {
+            applyOnnx = mlContext.Transforms.ApplyOnnxModel(outputs, [FeatureColumnName], onnx);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            throw new InvalidOperationException("ONNX Runtime's native library could not be loaded: the ONNX scoring pipeline " +
+                "needs it. Add a reference to the Microsoft.ML.OnnxRuntime package (or Microsoft.ML.OnnxRuntime.Gpu).", e);
+        }
+        return applyOnnx
+            .Append(mlContext.Transforms.CustomMapping<OnnxScoreUnwrapping.Vectors, OnnxScoreUnwrapping.Scalars>(
+                OnnxScoreUnwrapping.Unwrap, OnnxScoreUnwrapping.ContractName));
+    }
+
+    /// <summary>
+    /// Saves the transformer to a model file: a versioned zip holding <c>manifest.json</c> (format version, feature
+    /// column, count and names, standardizer, architecture, options, threshold, seed, training summary with log Z and
+    /// its diagnostics, and the length and SHA-256 of every other entry), the network weights, and the scoring
+    /// model as <c>model.onnx</c> (see <see cref="ExportScoringOnnx"/>).
+    /// </summary>
+    /// <param name="path">File to create or overwrite.</param>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = File.Create(path);
+        Save(file);
+    }
+
+    /// <summary>Writes the model file to <paramref name="stream"/> (left open).</summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        TorchRuntime.EnsureLoaded();
+        using var onnx = new MemoryStream();
+        ExportScoringOnnx(onnx);
+        var entries = extraEntries.Where(e => e.Name != OnnxEntryName).Append(new ArchiveEntry(OnnxEntryName, onnx.ToArray())).ToArray();
+        ModelArchive.Write(stream, new ArchivedModel(Model, FeatureColumnName, FeatureNames, InvalidRows, options, entries));
+    }
+
+    /// <summary>Loads a transformer saved with <see cref="Save(string)"/>.</summary>
+    /// <param name="mlContext">The context whose log and random source the transformer uses.</param>
+    /// <param name="path">The model file.</param>
+    /// <returns>The transformer; it scores exactly as the saved one did.</returns>
+    /// <exception cref="InvalidDataException">The file is truncated, modified, not a model file, or of a newer format version.</exception>
+    public static EnergyModelTransformer Load(MLContext mlContext, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = File.OpenRead(path);
+        return Load(mlContext, file);
+    }
+
+    /// <summary>Loads a transformer from a model file's bytes in <paramref name="stream"/> (left open).</summary>
+    /// <param name="mlContext">The context whose log and random source the transformer uses.</param>
+    /// <param name="stream">A readable stream.</param>
+    /// <returns>The transformer.</returns>
+    /// <exception cref="InvalidDataException">The stream does not hold a valid model file.</exception>
+    public static EnergyModelTransformer Load(MLContext mlContext, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(stream);
+        TorchRuntime.EnsureLoaded();
+        return new EnergyModelTransformer(mlContext, ModelArchive.Read(stream));
+    }
+
+    /// <summary>Frees the model's native memory.</summary>
+    public void Dispose() => Model.Dispose();
+
+    private ScoringPlan Plan(DataViewSchema inputSchema, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema, paramName);
+        return new ScoringPlan(Model, FeatureColumnName, InvalidRows, inputSchema, paramName);
+    }
+}

@@ -1,0 +1,156 @@
+using Gcl.MLNet.Common;
+using Gcl.MLNet.Flows;
+using Gcl.MLNet.Training;
+
+namespace Gcl.MLNet;
+
+/// <summary>
+/// Settings of the energy-model estimator: network sizes, training budgets and rates, stabilizers, the
+/// partition-function sample count, the anomaly threshold, the seed. Every setting has a default chosen by the
+/// experiments in docs/experiments.md; <see cref="Validate"/> names the setting at fault.
+/// </summary>
+public sealed class EnergyModelOptions
+{
+    /// <summary>How the energy is parameterized.</summary>
+    /// <value>Default <see cref="EnergyNetworkKind.TiltedFlow"/>.</value>
+    public EnergyNetworkKind EnergyNetwork { get; init; } = EnergyNetworkKind.TiltedFlow;
+
+    /// <summary>Hidden widths of the energy network (the tilt network for <see cref="EnergyNetworkKind.TiltedFlow"/>).</summary>
+    /// <value>Default 64, 64.</value>
+    public IReadOnlyList<int> EnergyHiddenSizes { get; init; } = new[] { 64, 64 };
+
+    /// <summary>Largest |h| in nats for the tilted energy: how far the model may move from the warm-started flow.</summary>
+    /// <value>Default 3.</value>
+    public double TiltBound { get; init; } = 3;
+
+    /// <summary>Weight of the quadratic confinement of the free-form MLP energy.</summary>
+    /// <value>Default 0.01.</value>
+    public double Confinement { get; init; } = 0.01;
+
+    /// <summary>The coupling layer of the flow generator.</summary>
+    /// <value>Default <see cref="FlowLayerKind.AffineCoupling"/>.</value>
+    public FlowLayerKind FlowLayer { get; init; } = FlowOptions.Default.Kind;
+
+    /// <summary>Number of flow blocks (ActNorm, invertible linear, coupling).</summary>
+    /// <value>Default 4.</value>
+    public int FlowBlocks { get; init; } = FlowOptions.Default.Blocks;
+
+    /// <summary>Width of the hidden layers of each coupling's conditioner.</summary>
+    /// <value>Default 64.</value>
+    public int FlowHiddenWidth { get; init; } = FlowOptions.Default.HiddenWidth;
+
+    /// <summary>Epoch budget of the maximum-likelihood warm start of the flow.</summary>
+    /// <value>Default 200 (early stopping usually ends it sooner).</value>
+    public int WarmStartEpochs { get; init; } = MaximumLikelihoodOptions.Default.MaxEpochs;
+
+    /// <summary>Iteration budget of the adversarial stage (one discriminator and one generator step each).</summary>
+    /// <value>Default 2000 (early stopping usually ends it sooner).</value>
+    public int AdversarialIterations { get; init; } = AdversarialOptions.Default.Iterations;
+
+    /// <summary>Rows per mini-batch (data and generator batches alike), at least 2.</summary>
+    /// <value>Default 256.</value>
+    public int BatchSize { get; init; } = AdversarialOptions.Default.BatchSize;
+
+    /// <summary>Adam learning rate of the warm start.</summary>
+    /// <value>Default 1e-3.</value>
+    public double WarmStartLearningRate { get; init; } = MaximumLikelihoodOptions.Default.LearningRate;
+
+    /// <summary>Adam learning rate of the energy (discriminator).</summary>
+    /// <value>Default 3e-3.</value>
+    public double EnergyLearningRate { get; init; } = AdversarialOptions.Default.EnergyLearningRate;
+
+    /// <summary>Adam learning rate of the generator in the adversarial stage.</summary>
+    /// <value>Default 5e-5.</value>
+    public double GeneratorLearningRate { get; init; } = AdversarialOptions.Default.GeneratorLearningRate;
+
+    /// <summary>Weight of the energy-magnitude penalty mean(h²).</summary>
+    /// <value>Default 1e-2.</value>
+    public double EnergyPenalty { get; init; } = AdversarialOptions.Default.EnergyPenalty;
+
+    /// <summary>Largest gradient norm per optimizer step.</summary>
+    /// <value>Default 10.</value>
+    public double GradientClip { get; init; } = AdversarialOptions.Default.GradientClip;
+
+    /// <summary>Fraction of the training rows held out for early stopping and model selection.</summary>
+    /// <value>Default 0.1.</value>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Importance samples for the final log Z estimate.</summary>
+    /// <value>Default 100 000.</value>
+    public int PartitionSamples { get; init; } = 100_000;
+
+    /// <summary>Expected fraction of anomalies: PredictedLabel is true above the (1 - Contamination) quantile of training scores.</summary>
+    /// <value>Default 0.05.</value>
+    public double Contamination { get; init; } = 0.05;
+
+    /// <summary>Seed of every random choice (initial weights, validation split, shuffling, sampling); null draws one from the MLContext's random source.</summary>
+    /// <value>Default null.</value>
+    public int? Seed { get; init; }
+
+    /// <summary>Threads torch may use inside one operation (a process-wide setting, applied by <c>Fit</c>); null keeps torch's setting.</summary>
+    /// <value>Default null.</value>
+    public int? Threads { get; init; }
+
+    /// <summary>
+    /// Rows whose features hold NaN or infinity. <see cref="InvalidRowHandling.Reject"/>: <c>Fit</c> fails naming the
+    /// row and feature, and so does scoring such a row. <see cref="InvalidRowHandling.Skip"/>: <c>Fit</c> leaves such rows
+    /// out (counted in <c>TrainingSummary.SkippedRows</c> and logged), and scoring gives them NaN Energy, LogDensity and
+    /// Score and a false PredictedLabel. A feature vector of the wrong length is always an error.
+    /// </summary>
+    /// <value>Default <see cref="InvalidRowHandling.Reject"/>.</value>
+    public InvalidRowHandling InvalidRows { get; init; } = InvalidRowHandling.Reject;
+
+    /// <summary>Receives progress reports during <c>Fit</c> (they also go to the MLContext log).</summary>
+    /// <value>Default null.</value>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Checks every setting.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        Require.Defined(Owner, nameof(EnergyNetwork), EnergyNetwork);
+        if (EnergyHiddenSizes is null || EnergyHiddenSizes.Count == 0 || EnergyHiddenSizes.Any(w => w <= 0))
+            throw Require.Invalid(Owner, nameof(EnergyHiddenSizes), EnergyHiddenSizes, "must list one or more positive widths");
+        Require.Positive(Owner, nameof(TiltBound), TiltBound);
+        Require.NonNegative(Owner, nameof(Confinement), Confinement);
+        Require.Defined(Owner, nameof(FlowLayer), FlowLayer);
+        Require.InRange(Owner, nameof(FlowBlocks), FlowBlocks, 1);
+        Require.InRange(Owner, nameof(FlowHiddenWidth), FlowHiddenWidth, 1);
+        Require.InRange(Owner, nameof(WarmStartEpochs), WarmStartEpochs, 0);
+        Require.InRange(Owner, nameof(AdversarialIterations), AdversarialIterations, 0);
+        Require.InRange(Owner, nameof(BatchSize), BatchSize, 2);
+        Require.Positive(Owner, nameof(WarmStartLearningRate), WarmStartLearningRate);
+        Require.Positive(Owner, nameof(EnergyLearningRate), EnergyLearningRate);
+        Require.Positive(Owner, nameof(GeneratorLearningRate), GeneratorLearningRate);
+        Require.NonNegative(Owner, nameof(EnergyPenalty), EnergyPenalty);
+        Require.Positive(Owner, nameof(GradientClip), GradientClip);
+        Require.Between(Owner, nameof(ValidationFraction), ValidationFraction, 0, 0.5);
+        Require.InRange(Owner, nameof(PartitionSamples), PartitionSamples, 1000);
+        Require.Between(Owner, nameof(Contamination), Contamination, 0, 0.5);
+        if (Threads is int threads) Require.InRange(Owner, nameof(Threads), threads, 1);
+        Require.Defined(Owner, nameof(InvalidRows), InvalidRows);
+    }
+
+    /// <summary>The core's view of these options, with the seed resolved.</summary>
+    internal TrainingSettings ToSettings(long seed) => new(
+        new FlowOptions(FlowLayer, FlowBlocks, FlowHiddenWidth),
+        new MaximumLikelihoodOptions(MaxEpochs: Math.Max(1, WarmStartEpochs), LearningRate: WarmStartLearningRate, GradientClipNorm: GradientClip),
+        EnergyNetwork,
+        EnergyHiddenSizes.ToArray(),
+        TiltBound,
+        Confinement,
+        new AdversarialOptions
+        {
+            Iterations = AdversarialIterations,
+            BatchSize = BatchSize,
+            EnergyLearningRate = EnergyLearningRate,
+            GeneratorLearningRate = GeneratorLearningRate,
+            EnergyPenalty = EnergyPenalty,
+            GradientClip = GradientClip,
+        },
+        PartitionSamples,
+        Contamination,
+        seed);
+
+    private const string Owner = nameof(EnergyModelOptions);
+}

@@ -1,0 +1,64 @@
+using Gcl.MLNet.Tests.Support;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Gcl.MLNet.Tests.Api;
+
+public sealed class EnergyModelCatalogTests(ITestOutputHelper output)
+{
+
+    [Fact]
+    public void AllFourEntryPointsBuildTheSameEstimator()
+    {
+        var data = TestData.View(new MLContext(), TestData.Gaussian(100));
+        float[] Scores(Func<MLContext, EnergyModelEstimator> create)
+        {
+            using var transformer = create(new MLContext(seed: 4)).Fit(data);
+            return TestData.Column(transformer.Transform(data), "Score");
+        }
+
+        var transforms = Scores(c => c.Transforms.EnergyModel(options: TestData.Micro(seed: null)));
+
+        Assert.Equal(transforms, Scores(c => c.Transforms.EnergyModel(c, "Features", TestData.Micro(seed: null))));
+        Assert.Equal(transforms, Scores(c => c.AnomalyDetection.Trainers.EnergyModel(options: TestData.Micro(seed: null))));
+        Assert.Equal(transforms, Scores(c => c.AnomalyDetection.Trainers.EnergyModel(c, "Features", TestData.Micro(seed: null))));
+    }
+
+    // Measured (seed 1): wbc 0.890 against RandomizedPca's best 0.350 (rank 1); wine 0.765 against 0.629 (rank 1).
+    // With the default options (about 38 s each on two cores) the energy model scores 0.906 and 0.751.
+    [Theory]
+    [InlineData("wbc.csv", 30)]
+    [InlineData("wine.csv", 13)]
+    public void AnomalyEvaluationRunsOnTheOutputAndBeatsRandomizedPcaAtEveryRank(string file, int features)
+    {
+        var mlContext = new MLContext(seed: 1);
+        var data = Load(mlContext, file, features);
+
+        using var energyModel = mlContext.AnomalyDetection.Trainers.EnergyModel(options: TestData.Tiny(seed: 1)).Fit(data);
+        var metrics = mlContext.AnomalyDetection.Evaluate(energyModel.Transform(data));
+
+        output.WriteLine($"{file}: energy model AUC {metrics.AreaUnderRocCurve:F4} ({energyModel.Model.Summary.Duration.TotalSeconds:F1} s)");
+        foreach (int rank in new[] { 1, 2, 3, 5, 8, 10 })
+        {
+            var pca = mlContext.Transforms.NormalizeMeanVariance("Features")
+                .Append(mlContext.AnomalyDetection.Trainers.RandomizedPca("Features", rank: rank, ensureZeroMean: true, seed: 1)).Fit(data);
+            double pcaAuc = mlContext.AnomalyDetection.Evaluate(pca.Transform(data)).AreaUnderRocCurve;
+            output.WriteLine($"{file}: RandomizedPca rank {rank} AUC {pcaAuc:F4}");
+            Assert.True(metrics.AreaUnderRocCurve >= pcaAuc, $"{file}: energy model AUC {metrics.AreaUnderRocCurve:F4} < RandomizedPca rank {rank} {pcaAuc:F4}");
+        }
+        Assert.InRange(metrics.DetectionRateAtFalsePositiveCount, 0.0, 1.0);
+    }
+
+    // The unsupervised protocol: every row, labels only for evaluation. The label is read as Boolean and converted,
+    // as the XML docs tell users to do.
+    private static IDataView Load(MLContext mlContext, string file, int features)
+    {
+        var raw = mlContext.Data.LoadFromTextFile(TestDataFiles.PathOf(file), [
+            new TextLoader.Column("Features", DataKind.Single, 0, features - 1),
+            new TextLoader.Column("IsAnomaly", DataKind.Boolean, features),
+        ], separatorChar: ',', hasHeader: true);
+        return mlContext.Transforms.Conversion.ConvertType("Label", "IsAnomaly", DataKind.Single).Fit(raw).Transform(raw);
+    }
+}

@@ -1,0 +1,46 @@
+using Xunit;
+
+namespace Gcl.MLNet.Tests.Training;
+
+public sealed class EnergyModelOptionsTests
+{
+    public static TheoryData<EnergyModelOptions, string, string> Invalid => new()
+    {
+        { new EnergyModelOptions { EnergyHiddenSizes = [] }, "EnergyHiddenSizes", "must list one or more positive widths; got []" },
+        { new EnergyModelOptions { EnergyHiddenSizes = [8, 0] }, "EnergyHiddenSizes", "must list one or more positive widths; got [8, 0]" },
+        { new EnergyModelOptions { TiltBound = double.NaN }, "TiltBound", "must be a finite number > 0; got NaN" },
+        { new EnergyModelOptions { BatchSize = 1 }, "BatchSize", "must be at least 2; got 1" },
+        { new EnergyModelOptions { ValidationFraction = 0.5 }, "ValidationFraction", "must be in (0, 0.5); got 0.5" },
+        { new EnergyModelOptions { PartitionSamples = 999 }, "PartitionSamples", "must be at least 1000; got 999" },
+        { new EnergyModelOptions { Contamination = 0 }, "Contamination", "must be in (0, 0.5); got 0" },
+        { new EnergyModelOptions { Threads = 0 }, "Threads", "must be at least 1; got 0" },
+        { new EnergyModelOptions { EnergyNetwork = (EnergyNetworkKind)99 }, "EnergyNetwork", "must be one of TiltedFlow, Mlp; got 99" },
+        { new EnergyModelOptions { FlowLayer = (FlowLayerKind)99 }, "FlowLayer", "must be one of AffineCoupling, RationalQuadraticSpline; got 99" },
+        { new EnergyModelOptions { InvalidRows = (InvalidRowHandling)99 }, "InvalidRows", "must be one of Reject, Skip; got 99" },
+    };
+
+    [Fact]
+    public void TheDefaultsAreValid() => new EnergyModelOptions().Validate();
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void EachInvalidSettingIsNamedWithItsValue(EnergyModelOptions options, string name, string rule)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+
+        Assert.Equal(name, error.ParamName);
+        Assert.StartsWith($"EnergyModelOptions.{name} {rule}.", error.Message);
+    }
+
+    [Fact]
+    public void TheCoreSettingsCarryTheOptionsAndTheResolvedSeed()
+    {
+        var options = new EnergyModelOptions { FlowLayer = FlowLayerKind.RationalQuadraticSpline, FlowBlocks = 3, FlowHiddenWidth = 24, BatchSize = 32, PartitionSamples = 5000 };
+
+        var settings = options.ToSettings(seed: 123);
+
+        Assert.Equal((FlowLayerKind.RationalQuadraticSpline, 3, 24), (settings.Flow.Kind, settings.Flow.Blocks, settings.Flow.HiddenWidth));
+        Assert.Equal((32, 5000, 123L), (settings.Adversarial.BatchSize, settings.PartitionSamples, settings.Seed));
+        Assert.Equal(options.EnergyHiddenSizes, settings.EnergyHiddenSizes);
+    }
+}
