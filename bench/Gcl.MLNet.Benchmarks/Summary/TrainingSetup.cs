@@ -58,9 +58,9 @@ internal sealed class TrainingSetup : IDisposable
         using var raw = tensor(SyntheticRows.Flat(validation), [validation.Length, rows[0].Length]);
         var flow = NormalizingFlow.Create(rows[0].Length, settings.Flow, settings.Seed);
         return new TrainingSetup(
-            $"defaults, d = {rows[0].Length}: affine flow {settings.Flow.Blocks} x {settings.Flow.HiddenWidth}, tilted energy (tilt {string.Join("-", settings.EnergyHiddenSizes)}), batch {settings.Adversarial.BatchSize}, {rows.Length} streamed rows",
+            $"defaults, d = {rows[0].Length}: affine flow {settings.Flow.Blocks} x {settings.Flow.HiddenWidth}, tilted energy (tilt {string.Join("-", settings.Energy.HiddenSizes)}), batch {settings.Adversarial.BatchSize}, {rows.Length} streamed rows",
             flow, source, standardizer.Apply(raw).DetachFromDisposeScope(), settings.Adversarial,
-            f => Initialized(g => new TiltedFlowEnergy(f.Clone(), settings.EnergyHiddenSizes, settings.TiltBound, g)));
+            f => Initialized(g => settings.Energy.Create(f, g)));
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ namespace Gcl.MLNet;
 public sealed class EnergyModelTransformer : ITransformer, IDisposable
 {
     private readonly IHostEnvironment environment;
-    private readonly SavedOptions? options;
+    private readonly EnergyModelOptions? options;
     /// <summary>The archive entry holding the scoring model as ONNX.</summary>
     internal const string OnnxEntryName = "model.onnx";
 
@@ -29,7 +29,7 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
     internal EnergyModelTransformer(IHostEnvironment environment, EnergyModel model, string featureColumnName,
         IReadOnlyList<string>? featureNames, InvalidRowHandling invalidRows, EnergyModelOptions? options)
         : this(environment, new ArchivedModel(model, featureColumnName, featureNames, invalidRows,
-            options is null ? null : SavedOptions.From(options), []))
+            options is null ? null : ManifestJson.Record(options), []))
     {
     }
 

@@ -16,6 +16,9 @@ internal abstract class EnergyFunction : nn.Module<Tensor, Tensor>
     /// <summary>Number of features of a row.</summary>
     public abstract int Dimension { get; }
 
+    /// <summary>The options that build an energy of this shape (see <see cref="EnergyOptions.Create"/>).</summary>
+    public abstract EnergyOptions Options { get; }
+
     /// <summary>
     /// The part of the energy the magnitude penalty acts on: the whole energy for free-form networks, only the
     /// learned correction for energies built on a reference density.

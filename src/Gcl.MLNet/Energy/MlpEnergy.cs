@@ -38,6 +38,9 @@ internal sealed class MlpEnergy : EnergyFunction
     public double Confinement => confinement;
 
     /// <inheritdoc />
+    public override EnergyOptions Options => new(EnergyNetworkKind.Mlp, network.HiddenSizes, 0, confinement);
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
         var energy = network.forward(input).squeeze(-1);

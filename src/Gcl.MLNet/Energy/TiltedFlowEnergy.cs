@@ -47,6 +47,9 @@ internal sealed class TiltedFlowEnergy : EnergyFunction
     public double TiltBound => tiltBound;
 
     /// <inheritdoc />
+    public override EnergyOptions Options => new(EnergyNetworkKind.TiltedFlow, tilt.HiddenSizes, tiltBound, 0);
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor input) => reference.LogProb(input).neg().Plus(PenalizedPart(input));
 
     /// <summary>The bounded tilt h(u) = c * tanh(g(u) / c).</summary>

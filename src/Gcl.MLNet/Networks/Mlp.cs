@@ -58,6 +58,9 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
     /// <summary>The linear layers, first to last (for exporters).</summary>
     public IReadOnlyList<Linear> Layers => layers.ToList();
 
+    /// <summary>The widths of the hidden layers, first to last.</summary>
+    public IReadOnlyList<int> HiddenSizes => layers.Take(layers.Count - 1).Select(l => (int)l.weight!.shape[0]).ToArray();
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {

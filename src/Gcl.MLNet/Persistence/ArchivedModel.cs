@@ -13,5 +13,5 @@ internal sealed record ArchivedModel(
     string FeatureColumn,
     IReadOnlyList<string>? FeatureNames,
     InvalidRowHandling InvalidRows,
-    SavedOptions? Options,
+    EnergyModelOptions? Options,
     IReadOnlyList<ArchiveEntry> Extra);

@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Gcl.MLNet.Persistence;
 
 /// <summary>
 /// The JSON settings of the manifest: camelCase names, enums as names, NaN and infinities as named literals (the
 /// Pareto k-hat may be infinite, progress losses NaN), and strict reading (required members and non-null
-/// annotations are enforced), so a tampered manifest fails here rather than later.
+/// annotations are enforced), so a tampered manifest fails here rather than later. The training options are
+/// <see cref="EnergyModelOptions"/> itself, serialized property by property, so no setting can be forgotten.
 /// </summary>
 internal static class ManifestJson
 {
@@ -20,5 +22,23 @@ internal static class ManifestJson
         RespectRequiredConstructorParameters = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutCallHooks } },
     };
+
+    /// <summary>
+    /// A copy of <paramref name="options"/> as a model file records it: every setting, frozen (lists copied), without
+    /// the hooks that belong to one <c>Fit</c> call.
+    /// </summary>
+    public static EnergyModelOptions Record(EnergyModelOptions options) =>
+        JsonSerializer.Deserialize<EnergyModelOptions>(JsonSerializer.SerializeToUtf8Bytes(options, Options), Options)!;
+
+    // EnergyModelOptions is serialized as it is; only its per-call hooks (the progress sink) are not settings.
+    private static void LeaveOutCallHooks(JsonTypeInfo type)
+    {
+        if (type.Type != typeof(EnergyModelOptions)) return;
+        foreach (var property in type.Properties.Where(p => IsCallHook(p.PropertyType)).ToList()) type.Properties.Remove(property);
+    }
+
+    /// <summary>Whether an options property of this type is a per-call hook rather than a setting.</summary>
+    public static bool IsCallHook(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IProgress<>);
 }

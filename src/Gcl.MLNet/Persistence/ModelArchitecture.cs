@@ -1,6 +1,5 @@
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
-using Gcl.MLNet.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,22 +26,20 @@ internal sealed record ModelArchitecture(
     string DType)
 {
     /// <summary>The architecture of a fitted model.</summary>
-    /// <exception cref="NotSupportedException">The energy is of a kind this format does not know.</exception>
     public static ModelArchitecture Of(EnergyModel model)
     {
         var flow = model.Generator.Options;
-        var (kind, hidden, tiltBound, confinement) = model.Energy switch
-        {
-            TiltedFlowEnergy tilted => (EnergyNetworkKind.TiltedFlow, HiddenSizes(tilted.Tilt), tilted.TiltBound, 0.0),
-            MlpEnergy mlp => (EnergyNetworkKind.Mlp, HiddenSizes(mlp.Network), 0.0, mlp.Confinement),
-            var other => throw new NotSupportedException($"The model format cannot store an energy of type {other.GetType().Name}."),
-        };
+        var energy = model.Energy.Options;
         return new ModelArchitecture(flow.Kind, flow.Blocks, flow.HiddenWidth, flow.HiddenLayers, flow.SplineBins, flow.SplineBound,
-            flow.LogScaleBound, model.Generator.Seed, kind, hidden, tiltBound, confinement, model.Generator.parameters().First().dtype.ToString());
+            flow.LogScaleBound, model.Generator.Seed, energy.Kind, energy.HiddenSizes, energy.TiltBound, energy.Confinement,
+            model.Generator.parameters().First().dtype.ToString());
     }
 
     /// <summary>The flow options.</summary>
     public FlowOptions Flow => new(FlowLayer, FlowBlocks, FlowHiddenWidth, FlowHiddenLayers, SplineBins, SplineBound, LogScaleBound);
+
+    /// <summary>The energy options.</summary>
+    public EnergyOptions Energy => new(EnergyNetwork, EnergyHiddenSizes, TiltBound, Confinement);
 
     /// <summary>Checks every value, so that building cannot fail deep inside TorchSharp.</summary>
     /// <exception cref="InvalidDataException">A value is out of range; the message names it.</exception>
@@ -51,19 +48,14 @@ internal sealed record ModelArchitecture(
         try
         {
             Flow.Validate();
+            Energy.Validate();
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new InvalidDataException($"The manifest's flow architecture is invalid: {e.Message}", e);
+            throw new InvalidDataException($"The manifest's model architecture is invalid: {e.Message}", e);
         }
-        if (!Enum.IsDefined(EnergyNetwork)) throw Invalid($"unknown energy network {EnergyNetwork}");
-        if (EnergyHiddenSizes is null || EnergyHiddenSizes.Count == 0 || EnergyHiddenSizes.Any(w => w <= 0 || w > 1 << 16))
-        {
-            throw Invalid("the energy's hidden sizes must be one or more widths in [1, 65536]");
-        }
+        if (EnergyHiddenSizes.Any(w => w > 1 << 16)) throw Invalid("the energy's hidden sizes must be widths in [1, 65536]");
         if (FlowBlocks > 1024 || FlowHiddenWidth > 1 << 16 || FlowHiddenLayers > 64 || SplineBins > 1024) throw Invalid("the flow is implausibly large");
-        if (EnergyNetwork == EnergyNetworkKind.TiltedFlow && !(TiltBound > 0 && double.IsFinite(TiltBound))) throw Invalid("the tilt bound must be positive");
-        if (EnergyNetwork == EnergyNetworkKind.Mlp && !(Confinement >= 0 && double.IsFinite(Confinement))) throw Invalid("the confinement must be finite and >= 0");
         _ = ScalarDType;
     }
 
@@ -80,17 +72,11 @@ internal sealed record ModelArchitecture(
     public (EnergyFunction Energy, NormalizingFlow Generator) Build(int dimension)
     {
         var generator = NormalizingFlow.Create(dimension, Flow, FlowSeed);
+        generator.to(ScalarDType);
         // The initial values are overwritten by the saved weights; a fixed generator keeps torch's global one untouched.
         using var initialization = new Generator(0);
-        EnergyFunction energy = EnergyNetwork == EnergyNetworkKind.TiltedFlow
-            ? new TiltedFlowEnergy(NormalizingFlow.Create(dimension, Flow, FlowSeed), EnergyHiddenSizes, TiltBound, initialization)
-            : new MlpEnergy(dimension, EnergyHiddenSizes, Confinement, initialization);
-        generator.to(ScalarDType);
-        energy.to(ScalarDType);
-        return (energy, generator);
+        return (Energy.Create(generator, initialization), generator);
     }
-
-    private static int[] HiddenSizes(Mlp network) => network.Layers.Take(network.Layers.Count - 1).Select(l => (int)l.weight!.shape[0]).ToArray();
 
     private static InvalidDataException Invalid(string problem) => new($"The manifest's model architecture is invalid: {problem}.");
 }

@@ -41,7 +41,7 @@ internal sealed record ModelManifest
     public required ModelArchitecture Architecture { get; init; }
 
     /// <summary>Gets the options used for training, when known.</summary>
-    public SavedOptions? Options { get; init; }
+    public EnergyModelOptions? Options { get; init; }
 
     /// <summary>Gets the anomaly threshold on Score.</summary>
     public required double ScoreThreshold { get; init; }

@@ -1,4 +1,5 @@
 using Gcl.MLNet.Common;
+using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 using Gcl.MLNet.Training;
 
@@ -135,10 +136,7 @@ public sealed class EnergyModelOptions
     internal TrainingSettings ToSettings(long seed) => new(
         new FlowOptions(FlowLayer, FlowBlocks, FlowHiddenWidth),
         new MaximumLikelihoodOptions(MaxEpochs: Math.Max(1, WarmStartEpochs), LearningRate: WarmStartLearningRate, GradientClipNorm: GradientClip),
-        EnergyNetwork,
-        EnergyHiddenSizes.ToArray(),
-        TiltBound,
-        Confinement,
+        new EnergyOptions(EnergyNetwork, EnergyHiddenSizes.ToArray(), TiltBound, Confinement),
         new AdversarialOptions
         {
             Iterations = AdversarialIterations,

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Training;
@@ -99,16 +98,8 @@ internal static class EnergyModelTrainer
 
     private static EnergyFunction CreateEnergy(NormalizingFlow generator, TrainingSettings settings)
     {
-        var dtype = generator.parameters().First().dtype;
         using var initialization = new Generator(unchecked((ulong)settings.Seed + 1));
-        EnergyFunction energy = settings.EnergyNetwork switch
-        {
-            EnergyNetworkKind.TiltedFlow => new TiltedFlowEnergy(generator.Clone(), settings.EnergyHiddenSizes, settings.TiltBound, initialization),
-            EnergyNetworkKind.Mlp => new MlpEnergy(generator.Dimension, settings.EnergyHiddenSizes, settings.Confinement, initialization),
-            _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.EnergyNetwork, "Unknown energy network kind."),
-        };
-        energy.to(dtype);
-        return energy;
+        return settings.Energy.Create(generator, initialization);
     }
 
     private static double MeanNegativeEnergy(EnergyFunction energy, Tensor rows)

@@ -1,3 +1,4 @@
+using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 
 namespace Gcl.MLNet.Training;
@@ -5,10 +6,7 @@ namespace Gcl.MLNet.Training;
 /// <summary>Everything <see cref="EnergyModelTrainer"/> needs to know, in the core's own terms (no ML.NET types).</summary>
 /// <param name="Flow">Shape of the flow generator.</param>
 /// <param name="WarmStart">Maximum-likelihood warm start of the flow.</param>
-/// <param name="EnergyNetwork">Parameterization of the energy.</param>
-/// <param name="EnergyHiddenSizes">Hidden widths of the energy (or tilt) network.</param>
-/// <param name="TiltBound">Largest |h| of the tilted energy.</param>
-/// <param name="Confinement">Quadratic confinement of the MLP energy.</param>
+/// <param name="Energy">Shape of the energy.</param>
 /// <param name="Adversarial">The adversarial stage.</param>
 /// <param name="PartitionSamples">Importance samples for the final log Z.</param>
 /// <param name="Contamination">Fraction of training rows above the anomaly threshold.</param>
@@ -16,10 +14,7 @@ namespace Gcl.MLNet.Training;
 internal sealed record TrainingSettings(
     FlowOptions Flow,
     MaximumLikelihoodOptions WarmStart,
-    EnergyNetworkKind EnergyNetwork,
-    IReadOnlyList<int> EnergyHiddenSizes,
-    double TiltBound,
-    double Confinement,
+    EnergyOptions Energy,
     AdversarialOptions Adversarial,
     int PartitionSamples,
     double Contamination,

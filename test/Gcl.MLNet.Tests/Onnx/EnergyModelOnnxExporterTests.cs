@@ -1,3 +1,4 @@
+using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 using Gcl.MLNet.Model;
 using Gcl.MLNet.Native;
@@ -70,10 +71,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         var settings = new TrainingSettings(
             new FlowOptions(flowKind, Blocks: 3, HiddenWidth: 32),
             new MaximumLikelihoodOptions(MaxEpochs: 15, Patience: 5),
-            EnergyNetworkKind.TiltedFlow,
-            [32, 32],
-            TiltBound: 3,
-            Confinement: 0.01,
+            new EnergyOptions(EnergyNetworkKind.TiltedFlow, [32, 32], TiltBound: 3, Confinement: 0.01),
             new AdversarialOptions { Iterations = 40, BatchSize = 64, EvaluationInterval = 20, EvaluationSamples = 512, Patience = 2 },
             PartitionSamples: 2000,
             Contamination: 0.1,

@@ -45,10 +45,12 @@ public sealed class ModelArchitectureTests(TrainedModel trained)
     {
         var good = ModelArchitecture.Of(trained.Transformer.Model);
 
-        Assert.Equal("The manifest's model architecture is invalid: the energy's hidden sizes must be one or more widths in [1, 65536].",
+        Assert.StartsWith("The manifest's model architecture is invalid: EnergyOptions.HiddenSizes must list one or more positive widths; got [].",
             Assert.Throws<InvalidDataException>(() => (good with { EnergyHiddenSizes = [] }).Validate()).Message);
-        Assert.Equal("The manifest's model architecture is invalid: the tilt bound must be positive.",
+        Assert.StartsWith("The manifest's model architecture is invalid: EnergyOptions.TiltBound must be a finite number > 0; got -1.",
             Assert.Throws<InvalidDataException>(() => (good with { TiltBound = -1 }).Validate()).Message);
+        Assert.Equal("The manifest's model architecture is invalid: the energy's hidden sizes must be widths in [1, 65536].",
+            Assert.Throws<InvalidDataException>(() => (good with { EnergyHiddenSizes = [8, 1 << 20] }).Validate()).Message);
         Assert.Equal("The manifest's model architecture is invalid: the flow is implausibly large.",
             Assert.Throws<InvalidDataException>(() => (good with { FlowHiddenWidth = 1 << 20 }).Validate()).Message);
         good.Validate();

@@ -41,6 +41,6 @@ public sealed class EnergyModelOptionsTests
 
         Assert.Equal((FlowLayerKind.RationalQuadraticSpline, 3, 24), (settings.Flow.Kind, settings.Flow.Blocks, settings.Flow.HiddenWidth));
         Assert.Equal((32, 5000, 123L), (settings.Adversarial.BatchSize, settings.PartitionSamples, settings.Seed));
-        Assert.Equal(options.EnergyHiddenSizes, settings.EnergyHiddenSizes);
+        Assert.Equal(options.EnergyHiddenSizes, settings.Energy.HiddenSizes);
     }
 }

@@ -100,7 +100,7 @@ public sealed class KnownDensityTrainingTests(ITestOutputHelper output)
         var small = EnergyModelTrainerTests.SmallSettings(seed);
         return small with
         {
-            EnergyHiddenSizes = new[] { 64, 64 },
+            Energy = small.Energy with { HiddenSizes = [64, 64] },
             Adversarial = small.Adversarial with
             {
                 Iterations = iterations,

@@ -1,0 +1,48 @@
+using Gcl.MLNet.Common;
+using Gcl.MLNet.Flows;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gcl.MLNet.Energy;
+
+/// <summary>
+/// The shape of an energy, and the one factory that builds energies from it (training builds fresh ones, loading a
+/// model file builds the same shape before its weights are read). Each energy reports the options it was built
+/// with, so what is saved cannot disagree with what runs.
+/// </summary>
+/// <param name="Kind">How E is parameterized.</param>
+/// <param name="HiddenSizes">Hidden widths of the energy network (the tilt network for a tilted energy).</param>
+/// <param name="TiltBound">Largest |h| of a tilted energy (unused by the MLP energy).</param>
+/// <param name="Confinement">Quadratic confinement of the MLP energy (unused by the tilted energy).</param>
+internal sealed record EnergyOptions(EnergyNetworkKind Kind, IReadOnlyList<int> HiddenSizes, double TiltBound, double Confinement)
+{
+    private const string Owner = nameof(EnergyOptions);
+
+    /// <summary>Throws when a value is out of range; the message names it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public void Validate()
+    {
+        Require.Defined(Owner, nameof(Kind), Kind);
+        if (HiddenSizes is null || HiddenSizes.Count == 0 || HiddenSizes.Any(w => w <= 0))
+            throw Require.Invalid(Owner, nameof(HiddenSizes), HiddenSizes, "must list one or more positive widths");
+        if (Kind == EnergyNetworkKind.TiltedFlow) Require.Positive(Owner, nameof(TiltBound), TiltBound);
+        else Require.NonNegative(Owner, nameof(Confinement), Confinement);
+    }
+
+    /// <summary>
+    /// A new energy for rows of <paramref name="generator"/>'s dimension, in its dtype: a tilted energy takes a
+    /// frozen copy of the generator as its reference. Call outside any dispose scope (the parameters must live on).
+    /// </summary>
+    /// <param name="generator">The flow generator (copied, never shared).</param>
+    /// <param name="initialization">Seeds the new network's initial weights.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public EnergyFunction Create(NormalizingFlow generator, Generator initialization)
+    {
+        Validate();
+        EnergyFunction energy = Kind == EnergyNetworkKind.TiltedFlow
+            ? new TiltedFlowEnergy(generator.Clone(), HiddenSizes, TiltBound, initialization)
+            : new MlpEnergy(generator.Dimension, HiddenSizes, Confinement, initialization);
+        energy.to(generator.parameters().First().dtype);
+        return energy;
+    }
+}
