@@ -17,8 +17,7 @@ internal sealed class ScoredCursor : DataViewRowCursor
     private readonly DataViewRowCursor rows;
     private readonly DataViewRowCursor? ahead;
     private readonly ValueGetter<VBuffer<float>>? features;
-    private readonly ScoringBlock? block;
-    private readonly bool[] active;
+    private readonly ScoredColumns columns;
     private VBuffer<float> buffer;
     private int index = -1;
 
@@ -27,13 +26,12 @@ internal sealed class ScoredCursor : DataViewRowCursor
     {
         var needed = columnsNeeded.ToList();
         this.plan = plan;
-        active = plan.ActiveFlags(needed);
+        columns = new ScoredColumns(plan, needed, BlockRows);
         rows = input.GetRowCursor(plan.PassThrough(needed));
-        if (plan.NeedsScores(needed))
+        if (columns.Block is not null)
         {
             ahead = input.GetRowCursor([plan.Features]);
             features = ahead.GetGetter<VBuffer<float>>(plan.Features);
-            block = plan.NewBlock(BlockRows);
         }
     }
 
@@ -50,21 +48,16 @@ internal sealed class ScoredCursor : DataViewRowCursor
     public override ValueGetter<DataViewRowId> GetIdGetter() => rows.GetIdGetter();
 
     /// <inheritdoc />
-    public override bool IsColumnActive(DataViewSchema.Column column) => active[column.Index];
+    public override bool IsColumnActive(DataViewSchema.Column column) => columns.IsActive(column);
 
     /// <inheritdoc />
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-    {
-        Getters.RequireActive(IsColumnActive(column), column);
-        int added = plan.AddedIndex(column);
-        return added < 0 ? rows.GetGetter<TValue>(plan.Input[column.Index]) : Getters.As<TValue>(block!.Getter(added, () => index), column);
-    }
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => columns.Getter<TValue>(column, rows, () => index);
 
     /// <inheritdoc />
     public override bool MoveNext()
     {
         if (!rows.MoveNext()) return false;
-        if (block is not null && ++index >= block.Count) Refill();
+        if (columns.Block is { } block && ++index >= block.Count) Refill(block);
         return true;
     }
 
@@ -79,9 +72,9 @@ internal sealed class ScoredCursor : DataViewRowCursor
         base.Dispose(disposing);
     }
 
-    private void Refill()
+    private void Refill(ScoringBlock block)
     {
-        block!.Clear();
+        block.Clear();
         index = 0;
         while (block.Count < block.Capacity && ahead!.MoveNext())
         {

@@ -13,23 +13,17 @@ internal sealed class ScoredRow : DataViewRow
     private readonly ScoringPlan plan;
     private readonly DataViewRow input;
     private readonly ValueGetter<VBuffer<float>>? features;
-    private readonly ScoringBlock? block;
-    private readonly bool[] active;
+    private readonly ScoredColumns columns;
     private VBuffer<float> buffer;
     private long scoredPosition = -1;
 
     /// <summary>Wraps <paramref name="input"/>; the feature column must be active in it when scores are requested.</summary>
     public ScoredRow(ScoringPlan plan, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
     {
-        var requested = activeColumns.ToList();
         this.plan = plan;
         this.input = input;
-        active = plan.ActiveFlags(requested);
-        if (plan.NeedsScores(requested))
-        {
-            features = input.GetGetter<VBuffer<float>>(input.Schema[plan.Features.Index]);
-            block = plan.NewBlock(1);
-        }
+        columns = new ScoredColumns(plan, activeColumns, 1);
+        if (columns.Block is not null) features = input.GetGetter<VBuffer<float>>(input.Schema[plan.Features.Index]);
     }
 
     /// <inheritdoc />
@@ -45,15 +39,10 @@ internal sealed class ScoredRow : DataViewRow
     public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
 
     /// <inheritdoc />
-    public override bool IsColumnActive(DataViewSchema.Column column) => active[column.Index];
+    public override bool IsColumnActive(DataViewSchema.Column column) => columns.IsActive(column);
 
     /// <inheritdoc />
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-    {
-        Getters.RequireActive(IsColumnActive(column), column);
-        int added = plan.AddedIndex(column);
-        return added < 0 ? input.GetGetter<TValue>(input.Schema[column.Index]) : Getters.As<TValue>(block!.Getter(added, Current), column);
-    }
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => columns.Getter<TValue>(column, input, Current);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
@@ -68,7 +57,8 @@ internal sealed class ScoredRow : DataViewRow
         long position = input.Position;
         if (position != scoredPosition || position < 0)
         {
-            block!.Clear();
+            var block = columns.Block!;
+            block.Clear();
             features!(ref buffer);
             block.Add(buffer, position);
             block.Score();

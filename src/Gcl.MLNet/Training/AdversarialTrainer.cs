@@ -43,79 +43,34 @@ internal sealed class AdversarialTrainer
     /// <returns>What happened, evaluation by evaluation.</returns>
     public AdversarialHistory Train(IBatchSource data, Tensor validation, Action<TrainingProgress>? progress, Stopwatch clock)
     {
-        var history = new AdversarialHistory();
-        var learningRates = (Energy: options.EnergyLearningRate, Generator: options.GeneratorLearningRate);
-        var (energyOptimizer, generatorOptimizer) = CreateOptimizers(learningRates);
-        ValidationScore best = Evaluate(validation, 0, double.NaN, double.NaN, history, progress, clock);
-        var bestState = TakeSnapshot();
-        var lastGood = TakeSnapshot();
-        int sinceImprovement = 0;
-        double discriminatorSum = 0, generatorSum = 0;
-        int stepsSinceReport = 0;
+        using var run = new Run(this, validation, progress, clock);
         using var batches = Cycle(data).GetEnumerator();
-        try
+        for (int iteration = 1; iteration <= options.Iterations; iteration++)
         {
-            for (int iteration = 1; iteration <= options.Iterations; iteration++)
+            var (discriminatorLoss, generatorLoss) = Iterate(batches, run.Optimizers);
+            if (!double.IsFinite(discriminatorLoss) || !double.IsFinite(generatorLoss))
             {
-                double discriminatorLoss;
-                using (NewDisposeScope())
-                {
-                    batches.MoveNext();
-                    discriminatorLoss = DiscriminatorStep(batches.Current, energyOptimizer);
-                }
-                double generatorLoss = GeneratorStep(generatorOptimizer);
-                if (!double.IsFinite(discriminatorLoss) || !double.IsFinite(generatorLoss))
-                {
-                    history.Rollbacks++;
-                    if (history.Rollbacks > options.MaxRollbacks)
-                    {
-                        history.StoppedByDivergence = true;
-                        break;
-                    }
-                    lastGood.Restore(this);
-                    learningRates = (learningRates.Energy / 2, learningRates.Generator / 2);
-                    energyOptimizer.Dispose();
-                    generatorOptimizer.Dispose();
-                    (energyOptimizer, generatorOptimizer) = CreateOptimizers(learningRates);
-                    continue;
-                }
-                discriminatorSum += discriminatorLoss;
-                generatorSum += generatorLoss;
-                stepsSinceReport++;
-                if (iteration % options.EvaluationInterval != 0 && iteration != options.Iterations) continue;
-
-                ValidationScore score = Evaluate(validation, iteration, discriminatorSum / stepsSinceReport, generatorSum / stepsSinceReport, history, progress, clock);
-                discriminatorSum = generatorSum = 0;
-                stepsSinceReport = 0;
-                if (double.IsFinite(score.LogLikelihood))
-                {
-                    lastGood.Dispose();
-                    lastGood = TakeSnapshot();
-                }
-                if (score.IsBetterThan(best))
-                {
-                    best = score;
-                    history.BestIteration = iteration;
-                    bestState.Dispose();
-                    bestState = TakeSnapshot();
-                    sinceImprovement = 0;
-                }
-                else if (++sinceImprovement >= options.Patience)
-                {
-                    history.StoppedEarly = true;
-                    break;
-                }
+                if (run.RollBack()) continue;
+                break;
             }
-            bestState.Restore(this);
-            return history;
+            run.Accumulate(discriminatorLoss, generatorLoss);
+            if (iteration % options.EvaluationInterval != 0 && iteration != options.Iterations) continue;
+            if (!run.EvaluateAndKeepBest(iteration)) break;
         }
-        finally
+        run.RestoreBest();
+        return run.History;
+    }
+
+    // One iteration: a discriminator step on the next data batch, then a generator step.
+    private (double Discriminator, double Generator) Iterate(IEnumerator<Tensor> batches, (AdamOptimizer Energy, AdamOptimizer Generator) optimizers)
+    {
+        double discriminatorLoss;
+        using (NewDisposeScope())
         {
-            energyOptimizer.Dispose();
-            generatorOptimizer.Dispose();
-            bestState.Dispose();
-            lastGood.Dispose();
+            batches.MoveNext();
+            discriminatorLoss = DiscriminatorStep(batches.Current, optimizers.Energy);
         }
+        return (discriminatorLoss, GeneratorStep(optimizers.Generator));
     }
 
     /// <summary>The trainable b (the discriminator's log Z).</summary>
@@ -205,6 +160,105 @@ internal sealed class AdversarialTrainer
     }
 
     private TrainerSnapshot TakeSnapshot() => new(ParameterSnapshot.Take(energy), ParameterSnapshot.Take(generator), LogPartitionBias);
+
+    /// <summary>
+    /// The state of one <see cref="Train"/> call: optimizers and their learning rates, the best and the last good
+    /// snapshots, the patience count and the losses since the last evaluation.
+    /// </summary>
+    private sealed class Run : IDisposable
+    {
+        private readonly AdversarialTrainer trainer;
+        private readonly Tensor validation;
+        private readonly Action<TrainingProgress>? progress;
+        private readonly Stopwatch clock;
+        private (double Energy, double Generator) learningRates;
+        private ValidationScore best;
+        private TrainerSnapshot bestState;
+        private TrainerSnapshot lastGood;
+        private int sinceImprovement;
+        private double discriminatorSum, generatorSum;
+        private int steps;
+
+        public Run(AdversarialTrainer trainer, Tensor validation, Action<TrainingProgress>? progress, Stopwatch clock)
+        {
+            this.trainer = trainer;
+            this.validation = validation;
+            this.progress = progress;
+            this.clock = clock;
+            learningRates = (trainer.options.EnergyLearningRate, trainer.options.GeneratorLearningRate);
+            Optimizers = trainer.CreateOptimizers(learningRates);
+            best = trainer.Evaluate(validation, 0, double.NaN, double.NaN, History, progress, clock);
+            bestState = trainer.TakeSnapshot();
+            lastGood = trainer.TakeSnapshot();
+        }
+
+        public AdversarialHistory History { get; } = new();
+
+        public (AdamOptimizer Energy, AdamOptimizer Generator) Optimizers { get; private set; }
+
+        /// <summary>After a non-finite loss: back to the last good state with halved learning rates; false once the rollbacks are spent.</summary>
+        public bool RollBack()
+        {
+            if (++History.Rollbacks > trainer.options.MaxRollbacks)
+            {
+                History.StoppedByDivergence = true;
+                return false;
+            }
+            lastGood.Restore(trainer);
+            learningRates = (learningRates.Energy / 2, learningRates.Generator / 2);
+            DisposeOptimizers();
+            Optimizers = trainer.CreateOptimizers(learningRates);
+            return true;
+        }
+
+        public void Accumulate(double discriminatorLoss, double generatorLoss)
+        {
+            discriminatorSum += discriminatorLoss;
+            generatorSum += generatorLoss;
+            steps++;
+        }
+
+        /// <summary>Evaluates, keeps the state if it is the best so far; false when patience has run out.</summary>
+        public bool EvaluateAndKeepBest(int iteration)
+        {
+            var score = trainer.Evaluate(validation, iteration, discriminatorSum / steps, generatorSum / steps, History, progress, clock);
+            discriminatorSum = generatorSum = 0;
+            steps = 0;
+            if (double.IsFinite(score.LogLikelihood)) Replace(ref lastGood);
+            if (score.IsBetterThan(best))
+            {
+                best = score;
+                History.BestIteration = iteration;
+                Replace(ref bestState);
+                sinceImprovement = 0;
+                return true;
+            }
+            if (++sinceImprovement < trainer.options.Patience) return true;
+            History.StoppedEarly = true;
+            return false;
+        }
+
+        public void RestoreBest() => bestState.Restore(trainer);
+
+        public void Dispose()
+        {
+            DisposeOptimizers();
+            bestState.Dispose();
+            lastGood.Dispose();
+        }
+
+        private void Replace(ref TrainerSnapshot snapshot)
+        {
+            snapshot.Dispose();
+            snapshot = trainer.TakeSnapshot();
+        }
+
+        private void DisposeOptimizers()
+        {
+            Optimizers.Energy.Dispose();
+            Optimizers.Generator.Dispose();
+        }
+    }
 
     /// <summary>Energy, generator and b, restorable together.</summary>
     private sealed class TrainerSnapshot(ParameterSnapshot energyState, ParameterSnapshot generatorState, double bias) : IDisposable

@@ -10,12 +10,31 @@ namespace Gcl.MLNet.Training;
 /// adversarial stage, the final unbiased log Z, and the anomaly threshold. The stages, in order, are those of
 /// DESIGN.md section 2.
 /// </summary>
-internal static class EnergyModelTrainer
+internal sealed class EnergyModelTrainer : IDisposable
 {
     /// <summary>Rows per forward pass when scoring.</summary>
     private const int ScoringBatchSize = 4096;
 
-    /// <summary>Runs every stage and returns the fitted model.</summary>
+    private readonly IBatchSource data;
+    private readonly Tensor validation;
+    private readonly Standardizer standardizer;
+    private readonly TrainingSettings settings;
+    private readonly Action<TrainingProgress>? progress;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly List<TrainingProgress> history = [];
+    private readonly Generator random;
+
+    private EnergyModelTrainer(IBatchSource data, Tensor validation, Standardizer standardizer, TrainingSettings settings, Action<TrainingProgress>? progress)
+    {
+        this.data = data;
+        this.validation = validation;
+        this.standardizer = standardizer;
+        this.settings = settings;
+        this.progress = progress;
+        random = new Generator(unchecked((ulong)settings.Seed));
+    }
+
+    /// <summary>Runs every stage and returns what was fitted.</summary>
     /// <param name="data">Standardized training rows.</param>
     /// <param name="validation">Standardized validation rows [m, d], float32.</param>
     /// <param name="standardizer">The map from raw to standardized units (kept by the model).</param>
@@ -25,68 +44,19 @@ internal static class EnergyModelTrainer
     public static TrainingResult Train(IBatchSource data, Tensor validation, Standardizer standardizer, TrainingSettings settings,
         Action<TrainingProgress>? progress, TrainingDataFacts summaryFacts)
     {
-        var clock = Stopwatch.StartNew();
-        var history = new List<TrainingProgress>();
-        void Report(TrainingProgress report)
-        {
-            history.Add(report);
-            progress?.Invoke(report);
-        }
-
-        using var random = new Generator(unchecked((ulong)settings.Seed));
+        using var run = new EnergyModelTrainer(data, validation, standardizer, settings, progress);
         var generator = NormalizingFlow.Create(data.Dimension, settings.Flow, settings.Seed);
         EnergyFunction? energy = null;
         try
         {
-            var warmStart = new MaximumLikelihoodTrainer(settings.WarmStart).Train(
-                generator,
-                () => data.Epoch(settings.Adversarial.BatchSize, random),
-                validation,
-                epoch => Report(new TrainingProgress(TrainingPhase.WarmStart, epoch.Epoch, settings.WarmStart.MaxEpochs, double.NaN,
-                    epoch.TrainNegativeLogLikelihood, epoch.ValidationLogLikelihood, double.NaN, clock.Elapsed)));
-            if (warmStart.Diverged && !double.IsFinite(warmStart.BestValidationLogLikelihood))
-            {
-                throw new InvalidOperationException(
-                    "The flow's maximum-likelihood warm start diverged before it reached a finite validation likelihood. " +
-                    "Lower WarmStartLearningRate, or check the features for extreme values.");
-            }
-
+            var warmStart = run.WarmStart(generator);
             energy = CreateEnergy(generator, settings);
-            var adversarial = new AdversarialTrainer(energy, generator, settings.Adversarial, random);
-            var adversarialHistory = adversarial.Train(data, validation, Report, clock);
-
-            Report(new TrainingProgress(TrainingPhase.Partition, 0, 1, double.NaN, double.NaN, double.NaN, double.NaN, clock.Elapsed));
-            LogPartitionEstimate partition;
-            using (no_grad())
-            {
-                partition = PartitionEstimation.Estimate(energy, generator, settings.PartitionSamples,
-                    settings.Adversarial.ProposalGaussianWeight, settings.Adversarial.ProposalGaussianScale, random);
-            }
-            double validationLogLikelihood = MeanNegativeEnergy(energy, validation) - partition.LogZ + standardizer.LogDetToRaw;
-            var summary = new TrainingSummary
-            {
-                Seed = settings.Seed,
-                TrainingRows = summaryFacts.TrainingRows,
-                ValidationRows = validation.shape[0],
-                SkippedRows = summaryFacts.SkippedRows,
-                ConstantFeatures = standardizer.ConstantFeatures,
-                StandardizationLogDeterminant = standardizer.LogDetToRaw,
-                WarmStartEpochs = warmStart.Epochs.Count,
-                FlowValidationLogLikelihood = warmStart.BestValidationLogLikelihood + standardizer.LogDetToRaw,
-                AdversarialIterations = adversarialHistory.Evaluations[^1].Progress.Step,
-                BestIteration = adversarialHistory.BestIteration,
-                Rollbacks = adversarialHistory.Rollbacks,
-                StoppedByDivergence = adversarialHistory.StoppedByDivergence,
-                ValidationLogLikelihood = validationLogLikelihood,
-                Partition = partition,
-                LearnedLogPartition = adversarial.LogPartitionBias,
-                History = history,
-                Duration = clock.Elapsed,
-            };
-            Report(new TrainingProgress(TrainingPhase.Partition, 1, 1, double.NaN, double.NaN,
-                validationLogLikelihood - standardizer.LogDetToRaw, partition.LogZ, clock.Elapsed));
-            double threshold = ScoreQuantile(data, energy, partition.LogZ - standardizer.LogDetToRaw, 1 - settings.Contamination, random);
-            return new TrainingResult(standardizer, energy, generator, threshold, summary with { Duration = clock.Elapsed });
+            var adversarial = new AdversarialTrainer(energy, generator, settings.Adversarial, run.random);
+            var adversarialHistory = adversarial.Train(data, validation, run.Report, run.clock);
+            var partition = run.EstimatePartition(energy, generator);
+            var summary = run.Summarize(summaryFacts, warmStart, adversarialHistory, adversarial.LogPartitionBias, partition, energy);
+            double threshold = run.ScoreQuantile(energy, partition.LogZ - standardizer.LogDetToRaw, 1 - settings.Contamination);
+            return new TrainingResult(standardizer, energy, generator, threshold, summary with { Duration = run.clock.Elapsed });
         }
         catch
         {
@@ -94,6 +64,71 @@ internal static class EnergyModelTrainer
             generator.Dispose();
             throw;
         }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => random.Dispose();
+
+    private void Report(TrainingProgress report)
+    {
+        history.Add(report);
+        progress?.Invoke(report);
+    }
+
+    // The flow's maximum-likelihood warm start; a flow that never reached a finite validation likelihood is an error.
+    private MaximumLikelihoodHistory WarmStart(NormalizingFlow generator)
+    {
+        var warmStart = new MaximumLikelihoodTrainer(settings.WarmStart).Train(
+            generator,
+            () => data.Epoch(settings.Adversarial.BatchSize, random),
+            validation,
+            epoch => Report(new TrainingProgress(TrainingPhase.WarmStart, epoch.Epoch, settings.WarmStart.MaxEpochs, double.NaN,
+                epoch.TrainNegativeLogLikelihood, epoch.ValidationLogLikelihood, double.NaN, clock.Elapsed)));
+        if (warmStart.Diverged && !double.IsFinite(warmStart.BestValidationLogLikelihood))
+        {
+            throw new InvalidOperationException(
+                "The flow's maximum-likelihood warm start diverged before it reached a finite validation likelihood. " +
+                "Lower WarmStartLearningRate, or check the features for extreme values.");
+        }
+        return warmStart;
+    }
+
+    // The final log Z, estimated afresh and without bias.
+    private LogPartitionEstimate EstimatePartition(EnergyFunction energy, NormalizingFlow generator)
+    {
+        Report(new TrainingProgress(TrainingPhase.Partition, 0, 1, double.NaN, double.NaN, double.NaN, double.NaN, clock.Elapsed));
+        using var noGrad = no_grad();
+        return PartitionEstimation.Estimate(energy, generator, settings.PartitionSamples,
+            settings.Adversarial.ProposalGaussianWeight, settings.Adversarial.ProposalGaussianScale, random);
+    }
+
+    private TrainingSummary Summarize(TrainingDataFacts facts, MaximumLikelihoodHistory warmStart, AdversarialHistory adversarial,
+        double learnedLogPartition, LogPartitionEstimate partition, EnergyFunction energy)
+    {
+        double validationLogLikelihood = MeanNegativeEnergy(energy, validation) - partition.LogZ + standardizer.LogDetToRaw;
+        var summary = new TrainingSummary
+        {
+            Seed = settings.Seed,
+            TrainingRows = facts.TrainingRows,
+            ValidationRows = validation.shape[0],
+            SkippedRows = facts.SkippedRows,
+            ConstantFeatures = standardizer.ConstantFeatures,
+            StandardizationLogDeterminant = standardizer.LogDetToRaw,
+            WarmStartEpochs = warmStart.Epochs.Count,
+            FlowValidationLogLikelihood = warmStart.BestValidationLogLikelihood + standardizer.LogDetToRaw,
+            AdversarialIterations = adversarial.Evaluations[^1].Progress.Step,
+            BestIteration = adversarial.BestIteration,
+            Rollbacks = adversarial.Rollbacks,
+            StoppedByDivergence = adversarial.StoppedByDivergence,
+            ValidationLogLikelihood = validationLogLikelihood,
+            Partition = partition,
+            LearnedLogPartition = learnedLogPartition,
+            History = history,
+            Duration = clock.Elapsed,
+        };
+        Report(new TrainingProgress(TrainingPhase.Partition, 1, 1, double.NaN, double.NaN,
+            validationLogLikelihood - standardizer.LogDetToRaw, partition.LogZ, clock.Elapsed));
+        return summary;
     }
 
     private static EnergyFunction CreateEnergy(NormalizingFlow generator, TrainingSettings settings)
@@ -110,7 +145,7 @@ internal static class EnergyModelTrainer
     }
 
     // The q-quantile of Score = E(u) + (log Z - LogDetToRaw) over all training rows.
-    private static double ScoreQuantile(IBatchSource data, EnergyFunction energy, double offset, double q, Generator random)
+    private double ScoreQuantile(EnergyFunction energy, double offset, double q)
     {
         var scores = new List<double>();
         using var noGrad = no_grad();
