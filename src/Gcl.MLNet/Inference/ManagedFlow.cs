@@ -15,10 +15,17 @@ internal sealed class ManagedFlow
         this.dimension = dimension;
     }
 
+    /// <summary>
+    /// The flow layers that have no managed form, by choice: a flow holding one is not copied, and its model scores few
+    /// rows through TorchSharp as it scores many. Spline couplings are here because their managed form (bin search,
+    /// rational-quadratic inverse) would be a second implementation to keep in step for a rarely chosen layer.
+    /// </summary>
+    public static IReadOnlySet<Type> LayersWithoutManagedForm { get; } = new HashSet<Type> { typeof(RationalQuadraticSplineCoupling) };
+
     /// <summary>Floats of scratch space <see cref="LogProb"/> needs.</summary>
     public int ScratchLength => dimension + layers.Max(l => l.ScratchLength);
 
-    /// <summary>The managed copy of <paramref name="flow"/>, or null when a layer has no managed form.</summary>
+    /// <summary>The managed copy of <paramref name="flow"/>, or null when a layer has no managed form (see <see cref="LayersWithoutManagedForm"/>).</summary>
     public static ManagedFlow? TryCreate(NormalizingFlow flow)
     {
         var layers = new List<ManagedFlowLayer>();
