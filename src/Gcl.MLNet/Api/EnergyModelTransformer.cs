@@ -1,3 +1,4 @@
+using Gcl.MLNet.Api;
 using Gcl.MLNet.DataViews;
 using Gcl.MLNet.Native;
 using Gcl.MLNet.Onnx;
@@ -145,24 +146,7 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
     public IEstimator<ITransformer> CreateOnnxScoringPipeline(MLContext mlContext)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        mlContext.ComponentCatalog.RegisterAssembly(typeof(OnnxScoreUnwrapping).Assembly);
-        using var onnx = new MemoryStream();
-        ExportScoringOnnx(onnx);
-        onnx.Position = 0;
-        string[] outputs = [.. OutputColumns.Added.Select(c => c.Name)];
-        IEstimator<ITransformer> applyOnnx;
-        try
-        {
-            applyOnnx = mlContext.Transforms.ApplyOnnxModel(outputs, [FeatureColumnName], onnx);
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
-        {
-            throw new InvalidOperationException("ONNX Runtime's native library could not be loaded: the ONNX scoring pipeline " +
-                "needs it. Add a reference to the Microsoft.ML.OnnxRuntime package (or Microsoft.ML.OnnxRuntime.Gpu).", e);
-        }
-        return applyOnnx
-            .Append(mlContext.Transforms.CustomMapping<OnnxScoreUnwrapping.Vectors, OnnxScoreUnwrapping.Scalars>(
-                OnnxScoreUnwrapping.Unwrap, OnnxScoreUnwrapping.ContractName));
+        return OnnxScoringPipeline.Create(mlContext, EnergyModelOnnxExporter.Scoring(Model, FeatureColumnName, FeatureNames), FeatureColumnName);
     }
 
     /// <summary>
