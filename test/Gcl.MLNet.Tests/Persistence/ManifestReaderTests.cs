@@ -18,7 +18,7 @@ public sealed class ManifestReaderTests(TrainedModel trained)
         { "scale", "The model file's standardizer is invalid: Scale of feature 2 must be finite and positive (got -1). (Parameter 'scale')" },
         { "dtype", "The model file's manifest.json is inconsistent: the score threshold is not finite." },
         { "architecture", "The manifest's model architecture is invalid: dtype 'Int32' is not Float32 or Float64." },
-        { "blocks", "The manifest's flow architecture is invalid: FlowOptions.Blocks must be at least 1 (got 0). (Parameter 'Blocks')\nActual value was 0." },
+        { "blocks", "The manifest's flow architecture is invalid: FlowOptions.Blocks must be at least 1; got 0. (Parameter 'Blocks')\nActual value was 0." },
     };
 
     [Theory]
