@@ -101,6 +101,7 @@ public sealed class EnergyModel : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0) return ([], [], []);
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
