@@ -9,15 +9,24 @@ const string Usage = """
                            every benchmark in one run, one markdown report (printed and written to FILE.md,
                            default benchmark-summary.md): machine limit, threads, scoring, training, memory,
                            peers, quality, targets; --threads fixes torch's threads (default: the measured winner)
+      fit-time [--data DIR] [--largest ROWS] [--seeds N] [--out FILE.md]
+                           Fit at the defaults (default threads) on every data set, synthetic sizes up to
+                           --largest (default 1,000,000) and the concurrency check, as a markdown table
+                           (default fit-time.md); the summary runs the same section
+      fit-one FILE.csv SEED    one anomaly fit at the defaults, its seconds on stdout (the concurrency check's child)
       density [data-dir]   held-out log-likelihood of the variants on the density sets
       anomaly [data-dir]   AUROC of the variants on the anomaly sets (unsupervised protocol)
       flow                 rows/s of the flow's LogProb and SampleWithLogProb (d = 10, batch 4096)
       help                 this text
     data-dir defaults to ../shared/data. GCL_THREADS sets torch's intra-op threads for the other commands (default 2).
     """;
-TorchRuntime.EnsureLoaded();
-TorchRuntime.SetThreads(int.Parse(Environment.GetEnvironmentVariable("GCL_THREADS") ?? "2", System.Globalization.CultureInfo.InvariantCulture));
 string command = args.Length > 0 ? args[0] : "density";
+TorchRuntime.EnsureLoaded();
+// The fit-time commands measure Fit as users get it, with the library's default threads.
+if (command is not ("fit-time" or "fit-one"))
+{
+    TorchRuntime.SetThreads(int.Parse(Environment.GetEnvironmentVariable("GCL_THREADS") ?? "2", System.Globalization.CultureInfo.InvariantCulture));
+}
 string dataDirectory = args.Length > 1 ? args[1] : Path.Combine("..", "shared", "data");
 switch (command)
 {
@@ -52,6 +61,14 @@ switch (command)
         break;
     case "flow":
         FlowThroughput.Run(dimension: 10, batch: 4096, repeats: 50);
+        break;
+    case "fit-time":
+        return Gcl.MLNet.Benchmarks.Summary.FitTimeCommand.Run(args[1..]);
+    case "fit-one":
+        var (oneFeatures, oneLabels) = CsvTable.Load(args[1]).Split("label");
+        var one = Gcl.MLNet.Benchmarks.Summary.FitTimeSection.Anomaly(new Microsoft.ML.MLContext(seed: 1), Path.GetFileName(args[1]), oneFeatures, oneLabels,
+            int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        Console.WriteLine(one.WallSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
         break;
     case "summary":
         return Gcl.MLNet.Benchmarks.Summary.SummaryCommand.Run(args[1..]);

@@ -40,7 +40,7 @@ internal static class AnomalyCommand
             throw new InvalidDataException("The 30% test split holds only one class; AUC needs normal rows and anomalies. Add rows of the rarer class.");
         Console.WriteLine($"{table.Features.Length} rows, {table.FeatureNames.Length} features; test split {testLabels.Length} rows, {testLabels.Count(l => l == 1)} anomalies");
 
-        using var detector = mlContext.AnomalyDetection.Trainers.EnergyModel("Features", SampleBudgets.Options(quick, new ConsoleProgress(), threads: 1)).Fit(split.TrainSet);
+        using var detector = mlContext.AnomalyDetection.Trainers.EnergyModel("Features", SampleBudgets.Options(quick, new ConsoleProgress())).Fit(split.TrainSet);
         var scored = detector.Transform(split.TestSet);
         double energyAuc = mlContext.AnomalyDetection.Evaluate(scored).AreaUnderRocCurve;
         var pca = mlContext.Transforms.NormalizeMeanVariance("Features")

@@ -41,7 +41,7 @@ internal static class DensityCommand
             float[][] train = toy.Sample(trainRows, random), test = toy.Sample(testRows, random);
             Console.WriteLine($"{toy.Name}: fitting on {trainRows} rows ...");
             var clock = Stopwatch.StartNew();
-            using var model = mlContext.Transforms.EnergyModel("Features", SampleBudgets.Options(quick, threads: 1)).Fit(Load(mlContext, train));
+            using var model = mlContext.Transforms.EnergyModel("Features", SampleBudgets.Options(quick)).Fit(Load(mlContext, train));
 
             double heldOut = model.Transform(Load(mlContext, test)).GetColumn<float>("LogDensity").Average(v => (double)v);
             double truth = test.Average(row => toy.LogDensity(row[0], row[1]));

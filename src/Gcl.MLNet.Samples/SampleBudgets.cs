@@ -6,19 +6,17 @@ internal static class SampleBudgets
     /// <summary>Seeded options, with the quick budget when <paramref name="quick"/>.</summary>
     /// <param name="quick">Whether to use the tiny budget.</param>
     /// <param name="progress">Where training progress goes, or null.</param>
-    /// <param name="threads">Torch threads (1 is much faster when other work shares a small machine), or null for torch's choice.</param>
-    public static EnergyModelOptions Options(bool quick, IProgress<TrainingProgress>? progress = null, int? threads = null) => quick
+    public static EnergyModelOptions Options(bool quick, IProgress<TrainingProgress>? progress = null) => quick
         ? new EnergyModelOptions
         {
             Seed = 1,
             Progress = progress,
-            Threads = threads,
             FlowBlocks = 2,
             FlowHiddenWidth = 16,
             EnergyHiddenSizes = new[] { 16 },
-            WarmStartEpochs = 10,
+            WarmStartSteps = 20,
             AdversarialIterations = 100,
             PartitionSamples = 5000,
         }
-        : new EnergyModelOptions { Seed = 1, Progress = progress, Threads = threads };
+        : new EnergyModelOptions { Seed = 1, Progress = progress };
 }

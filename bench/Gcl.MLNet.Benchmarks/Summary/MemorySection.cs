@@ -48,8 +48,9 @@ internal static class MemorySection
         var clock = Stopwatch.StartNew();
         using (var random = new Generator(6))
         {
-            new MaximumLikelihoodTrainer(new MaximumLikelihoodOptions(MaxEpochs: Epochs, Patience: Epochs)).Train(
-                setup.Flow, () => setup.Source.Epoch(setup.Options.BatchSize, random), setup.Validation, epoch => warmStart.Sample(epoch.Epoch >= 10));
+            // One evaluation per pass over the 4,096 rows (16 batches of 256), early stopping off.
+            new MaximumLikelihoodTrainer(new MaximumLikelihoodOptions(MaxSteps: Epochs * 16, EvaluationInterval: 16, Patience: Epochs)).Train(
+                setup.Flow, () => setup.Source.Epoch(setup.Options.BatchSize, random), setup.Validation, evaluation => warmStart.Sample(evaluation.Step >= 10 * 16));
         }
         warmStart.Speed = $"{Epochs / clock.Elapsed.TotalSeconds:F1} epochs/s";
         yield return warmStart;

@@ -16,7 +16,7 @@ internal sealed record QuickModel(EnergyModelTransformer Model, float[][] Rows) 
     public static QuickModel Fit(MLContext mlContext, int features)
     {
         var rows = SyntheticRows.Create(ScoringSpeed.Batch, features, seed: features);
-        var options = new EnergyModelOptions { Seed = 1, WarmStartEpochs = 2, AdversarialIterations = 10, PartitionSamples = 1000 };
+        var options = new EnergyModelOptions { Seed = 1, WarmStartSteps = 32, AdversarialIterations = 10, PartitionSamples = 1000 };
         return new QuickModel(mlContext.Transforms.EnergyModel("Features", options).Fit(StreamedRows.Load(mlContext, rows, rows.Length)), rows);
     }
 

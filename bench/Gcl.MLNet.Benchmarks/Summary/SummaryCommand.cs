@@ -12,7 +12,7 @@ namespace Gcl.MLNet.Benchmarks.Summary;
 /// torch's thread count for every section after the thread comparison (default: that comparison's winner);
 /// <c>--data</c> is ../shared/data by default;
 /// <c>--memory-rows</c> (default 10,000,000) the rows scored in the memory run; <c>--only</c> runs the named
-/// sections (scoring, training, memory, peers, quality, threads) and is for development.
+/// sections (scoring, training, memory, peers, quality, threads, fit-time) and is for development.
 /// </summary>
 internal static class SummaryCommand
 {
@@ -58,6 +58,7 @@ internal static class SummaryCommand
             var memory = Wanted("memory") ? MemorySection.Run(report, mlContext, models[0], scoredRows, threads) : [];
             if (Wanted("peers") && scoring.Count > 0) PeerSpeedSection.Run(report, mlContext, models, scoring, threads);
             if (Wanted("quality")) QualitySection.Run(report, mlContext, dataDirectory, threads);
+            if (Wanted("fit-time")) FitTimeSection.Run(report, mlContext, dataDirectory, largest: 1_000_000);
             TargetsSection.Run(report, mlContext, scoring, models, training, memory, limit, threads);
         }
         finally
@@ -71,7 +72,7 @@ internal static class SummaryCommand
         return 0;
     }
 
-    private static string? Option(IReadOnlyList<string> args, string name)
+    internal static string? Option(IReadOnlyList<string> args, string name)
     {
         for (int i = 0; i + 1 < args.Count; i++)
         {

@@ -17,10 +17,11 @@ internal sealed class TrainingSetup : IDisposable
     private readonly Func<NormalizingFlow, EnergyFunction> energy;
     private readonly IDisposable? ownedSource;
 
-    private TrainingSetup(string description, NormalizingFlow flow, IBatchSource source, Tensor validation, AdversarialOptions options,
+    private TrainingSetup(string description, NormalizingFlow flow, IBatchSource source, long trainingRows, Tensor validation, AdversarialOptions options,
         Func<NormalizingFlow, EnergyFunction> energy)
     {
         Description = description;
+        TrainingRows = trainingRows;
         Flow = flow;
         Source = source;
         Validation = validation;
@@ -37,6 +38,9 @@ internal sealed class TrainingSetup : IDisposable
 
     /// <summary>Standardized training batches.</summary>
     public IBatchSource Source { get; }
+
+    /// <summary>Rows in one pass of <see cref="Source"/>.</summary>
+    public long TrainingRows { get; }
 
     /// <summary>Standardized validation rows.</summary>
     public Tensor Validation { get; }
@@ -59,7 +63,7 @@ internal sealed class TrainingSetup : IDisposable
         var flow = NormalizingFlow.Create(rows[0].Length, settings.Flow, settings.Seed);
         return new TrainingSetup(
             $"defaults, d = {rows[0].Length}: affine flow {settings.Flow.Blocks} x {settings.Flow.HiddenWidth}, tilted energy (tilt {string.Join("-", settings.Energy.HiddenSizes)}), batch {settings.Adversarial.BatchSize}, {rows.Length} streamed rows",
-            flow, source, standardizer.Apply(raw).DetachFromDisposeScope(), settings.Adversarial,
+            flow, source, rows.Length, standardizer.Apply(raw).DetachFromDisposeScope(), settings.Adversarial,
             f => Initialized(g => settings.Energy.Create(f, g)));
     }
 
@@ -74,7 +78,7 @@ internal sealed class TrainingSetup : IDisposable
         var flow = NormalizingFlow.Create(2, new FlowOptions(FlowLayerKind.AffineCoupling, Blocks: 8, HiddenWidth: 128), seed: 1);
         return new TrainingSetup(
             "PyTorch reference configuration: d = 2, plain MLP energy 2-128-128-1 SiLU, affine flow 8 x 128, batch 256, in-memory rows",
-            flow, new TensorBatchSource(rows), tensor(SyntheticRows.Flat(all[count..]), [512, 2]).DetachFromDisposeScope(),
+            flow, new TensorBatchSource(rows), count, tensor(SyntheticRows.Flat(all[count..]), [512, 2]).DetachFromDisposeScope(),
             new AdversarialOptions { BatchSize = 256 },
             f => Initialized(g => new MlpEnergy(2, [128, 128], confinement: 0.01, g)));
     }

@@ -35,17 +35,18 @@ internal static class TrainingSteps
             LinearLayersOnly.Rate(shapes, batch).Gigaflops);
     }
 
-    /// <summary>Warm-start steps per second over <paramref name="epochs"/> epochs (early stopping off).</summary>
+    /// <summary>Warm-start steps per second over <paramref name="epochs"/> passes over the data (early stopping off, one evaluation per pass).</summary>
     public static double WarmStart(TrainingSetup setup, int epochs)
     {
         using var random = new Generator(2);
         long steps = 0;
         var marks = new List<(long Steps, TimeSpan Elapsed)>();
-        new MaximumLikelihoodTrainer(new MaximumLikelihoodOptions(MaxEpochs: epochs, Patience: epochs)).Train(
+        int perPass = (int)Math.Ceiling(setup.TrainingRows / (double)setup.Options.BatchSize);
+        new MaximumLikelihoodTrainer(new MaximumLikelihoodOptions(MaxSteps: epochs * perPass, EvaluationInterval: perPass, Patience: epochs)).Train(
             setup.Flow,
             () => setup.Source.Epoch(setup.Options.BatchSize, random).Select(batch => { steps++; return batch; }),
             setup.Validation,
-            epoch => marks.Add((steps, epoch.Elapsed)));
+            evaluation => marks.Add((steps, evaluation.Elapsed)));
         return (marks[^1].Steps - marks[0].Steps) / (marks[^1].Elapsed - marks[0].Elapsed).TotalSeconds;
     }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Gcl.MLNet.Api;
+using Gcl.MLNet.Common;
 using Gcl.MLNet.DataViews;
 using Gcl.MLNet.Ingestion;
 using Gcl.MLNet.Native;
@@ -67,31 +69,37 @@ public sealed class EnergyModelEstimator : IEstimator<EnergyModelTransformer>
         var column = FeatureColumn.Find(input.Schema, FeatureColumnName, nameof(input), expectedSize: null);
         int dimension = ((VectorDataViewType)column.Type).Size;
         var host = environment.Register(nameof(EnergyModel));
+        var limits = new TrainingLimits(Options.CancellationToken, Options.TimeBudget, HostCancellation.Observe(host));
         long seed = Options.Seed ?? host.Rand.Next();
         using var channel = host.Start(nameof(EnergyModel));
         TorchRuntime.EnsureLoaded();
-        if (Options.Threads is int threads) TorchRuntime.SetThreads(threads);
+        TorchRuntime.SetThreads(Options.Threads ?? 1);
 
         var scan = TrainingDataScan.Run(input, column, Options.InvalidRows, Options.ValidationFraction, seed);
+        limits.ThrowIfCanceled();
         Announce(channel, scan, dimension, seed);
         EnergyModel model;
+        var source = TrainingBatches.Create(input, column, scan);
         // Modules are created inside Train, outside any dispose scope: their parameters must outlive it.
-        using (var validation = Standardized(scan, dimension))
+        try
         {
-            var source = new DataViewBatchSource(input, column, scan.Standardizer, scan.ValidationPositions);
+            using var validation = Standardized(scan, dimension);
+            var progress = new ProgressLog(channel, Options.Progress);
             model = new EnergyModel(EnergyModelTrainer.Train(source, validation, scan.Standardizer, Options.ToSettings(seed),
-                report => Report(channel, report), new TrainingDataFacts(scan.TrainingRows, scan.SkippedRows)));
+                progress.Report, new TrainingDataFacts(scan.TrainingRows, scan.SkippedRows), limits));
+        }
+        finally
+        {
+            (source as IDisposable)?.Dispose();
+        }
+        if (model.Summary.TimeBudgetExhaustedIn is { } stage)
+        {
+            channel.Warning(MessageSensitivity.None, $"The time budget of {Options.TimeBudget} ran out in the {stage} stage; the model is the best state validated before then.");
         }
         var partition = model.Partition;
         if (partition.IsReliable) channel.Info(MessageSensitivity.None, "Final " + partition.Describe());
         else channel.Warning(MessageSensitivity.None, $"Final {partition.Describe()}: LogDensity values may be off by more than the standard error suggests; give training more budget or data.");
         return new EnergyModelTransformer(environment, model, FeatureColumnName, FeatureColumn.SlotNames(column, dimension), Options.InvalidRows, Options);
-    }
-
-    private void Report(IChannel channel, TrainingProgress report)
-    {
-        Options.Progress?.Report(report);
-        channel.Info(MessageSensitivity.None, report.Describe());
     }
 
     private void Announce(IChannel channel, TrainingDataScan scan, int dimension, long seed)

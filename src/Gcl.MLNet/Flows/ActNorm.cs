@@ -30,6 +30,14 @@ internal sealed class ActNorm : Bijector
         RegisterComponents();
     }
 
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        // TorchSharp's module disposal frees parameters but not buffers held in fields.
+        if (disposing) initialized.Dispose();
+        base.Dispose(disposing);
+    }
+
     /// <summary>Per-feature shift (data side), [d].</summary>
     public Tensor Shift => shift;
 

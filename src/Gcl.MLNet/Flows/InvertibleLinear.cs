@@ -39,6 +39,14 @@ internal sealed class InvertibleLinear : Bijector
         RegisterComponents();
     }
 
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        // TorchSharp's module disposal frees parameters but not buffers held in fields.
+        if (disposing) permutation.Dispose();
+        base.Dispose(disposing);
+    }
+
     /// <summary>The unit lower-triangular factor L, [d, d].</summary>
     public Tensor LowerFactor() => lower.tril(-1).Plus(eye(lower.shape[0], dtype: lower.dtype, device: lower.device));
 

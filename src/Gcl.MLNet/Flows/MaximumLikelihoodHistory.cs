@@ -1,16 +1,22 @@
 namespace Gcl.MLNet.Flows;
 
-/// <summary>The outcome of <see cref="MaximumLikelihoodTrainer.Train"/>.</summary>
-/// <param name="Epochs">Every completed epoch, in order.</param>
-/// <param name="BestEpoch">The epoch whose weights the flow holds now (0: the initial weights were best).</param>
-/// <param name="BestValidationLogLikelihood">Mean validation log q of the restored weights, nats per row.</param>
-/// <param name="StoppedEarly">Training stopped because validation stopped improving.</param>
-/// <param name="Diverged">Training stopped because a loss or the validation score was not finite.</param>
-/// <param name="Elapsed">Total training time.</param>
+/// <summary>What a <see cref="MaximumLikelihoodTrainer"/> run did.</summary>
+/// <param name="Evaluations">Every validation evaluation, in order.</param>
+/// <param name="Steps">Optimizer steps taken.</param>
+/// <param name="Epochs">Passes over the training data begun (the last may be partial).</param>
+/// <param name="BestStep">The step whose weights the flow ends with (0: the weights it started with).</param>
+/// <param name="BestValidationLogLikelihood">Their mean validation log q per row.</param>
+/// <param name="StoppedEarly">Whether validation stopped improving before the step budget ran out.</param>
+/// <param name="Diverged">Whether a loss or the validation score became non-finite.</param>
+/// <param name="OutOfTime">Whether the wall-clock deadline stopped it.</param>
+/// <param name="Elapsed">Wall-clock time of the run.</param>
 internal sealed record MaximumLikelihoodHistory(
-    IReadOnlyList<MaximumLikelihoodEpoch> Epochs,
-    int BestEpoch,
+    IReadOnlyList<MaximumLikelihoodEvaluation> Evaluations,
+    int Steps,
+    int Epochs,
+    int BestStep,
     double BestValidationLogLikelihood,
     bool StoppedEarly,
     bool Diverged,
+    bool OutOfTime,
     TimeSpan Elapsed);

@@ -116,10 +116,19 @@ internal sealed class Standardizer
     }
 
     /// <summary>u = (x - m) / s, in the dtype and on the device of <paramref name="x"/>.</summary>
-    public Tensor Apply(Tensor x) => (x - Constant(mean, x)) / Constant(scale, x);
+    public Tensor Apply(Tensor x)
+    {
+        // The constants and the difference die here; only the result moves to the caller's scope (or to no scope).
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter((x - Constant(mean, x)) / Constant(scale, x));
+    }
 
     /// <summary>x = u * s + m, in the dtype and on the device of <paramref name="u"/>.</summary>
-    public Tensor Invert(Tensor u) => (u * Constant(scale, u)).Plus(Constant(mean, u));
+    public Tensor Invert(Tensor u)
+    {
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter((u * Constant(scale, u)).Plus(Constant(mean, u)));
+    }
 
     private static Standardizer FromMoments(double[] means, double[] deviations)
     {

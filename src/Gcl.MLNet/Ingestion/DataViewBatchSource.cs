@@ -64,6 +64,37 @@ internal sealed class DataViewBatchSource(IDataView data, DataViewSchema.Column 
         if (filled > 0) yield return Standardized(batch, filled);
     }
 
+    /// <summary>
+    /// Every training row once, in the data's order and raw units, row-major: what <see cref="TrainingBatches"/> holds
+    /// in memory instead of streaming. Same rows as <see cref="Epoch"/>: validation rows and rows with NaN or infinity left out.
+    /// </summary>
+    /// <param name="expectedRows">The number of training rows the scan counted.</param>
+    /// <exception cref="InvalidOperationException">The data gave other rows than the scan saw.</exception>
+    public float[] ReadAll(long expectedRows)
+    {
+        int d = Dimension;
+        var values = new float[checked(expectedRows * d)];
+        long filled = 0;
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        var buffer = default(VBuffer<float>);
+        var row = new float[d];
+        while (cursor.MoveNext())
+        {
+            if (excluded.Contains(cursor.Position)) continue;
+            getter(ref buffer);
+            if (buffer.Length != d || FeatureRow.CopyDense(buffer, row) >= 0) continue;
+            if (filled == expectedRows) throw ChangedRows(expectedRows);
+            row.CopyTo(values.AsSpan((int)(filled * d), d));
+            filled++;
+        }
+        if (filled != expectedRows) throw ChangedRows(expectedRows);
+        return values;
+    }
+
+    private InvalidOperationException ChangedRows(long expected) => new(
+        $"Column '{column.Name}' gave other rows on a second pass than the {expected} valid training rows of the first: an IDataView must give the same rows to every cursor.");
+
     // A fresh float32 tensor [rows, d] in standardized units, owned by the caller's dispose scope.
     private Tensor Standardized(float[] batch, int rows)
     {

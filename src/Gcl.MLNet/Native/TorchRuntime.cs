@@ -42,11 +42,26 @@ internal static class TorchRuntime
         try
         {
             using var probe = torch.zeros(1);
+            SetInterOpThreadsOnce();
             return null;
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or ExternalException)
         {
             return e;
+        }
+    }
+
+    // Inter-op threads run work that libtorch launches asynchronously, which nothing here does; one is enough, and
+    // libtorch accepts the setting only before its pool starts (later calls throw and are ignored).
+    private static void SetInterOpThreadsOnce()
+    {
+        try
+        {
+            if (torch.get_num_interop_threads() != 1) torch.set_num_interop_threads(1);
+        }
+        catch (Exception e) when (e is ExternalException or InvalidOperationException)
+        {
+            // The pool already runs (the application used torch first); its size stays as the application chose.
         }
     }
 

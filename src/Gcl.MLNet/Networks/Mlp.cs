@@ -41,8 +41,9 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
                 var bias = layers[i].bias!;
                 if (zeroLastLayer && i == layers.Count - 1)
                 {
-                    weight.zero_();
-                    bias.zero_();
+                    // zero_ hands back a second wrapper of the same tensor; freeing it keeps the live count exact.
+                    DisposeIfAlias(weight.zero_(), weight);
+                    DisposeIfAlias(bias.zero_(), bias);
                 }
                 else if (initialization != null)
                 {
@@ -53,6 +54,11 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
             }
         }
         RegisterComponents();
+    }
+
+    private static void DisposeIfAlias(Tensor result, Tensor original)
+    {
+        if (!ReferenceEquals(result, original)) result.Dispose();
     }
 
     /// <summary>The linear layers, first to last (for exporters).</summary>

@@ -27,12 +27,12 @@ internal static class ManifestJson
 
     /// <summary>
     /// A copy of <paramref name="options"/> as a model file records it: every setting, frozen (lists copied), without
-    /// the hooks that belong to one <c>Fit</c> call.
+    /// the hooks that belong to one <c>Fit</c> call (progress, cancellation).
     /// </summary>
     public static EnergyModelOptions Record(EnergyModelOptions options) =>
         JsonSerializer.Deserialize<EnergyModelOptions>(JsonSerializer.SerializeToUtf8Bytes(options, Options), Options)!;
 
-    // EnergyModelOptions is serialized as it is; only its per-call hooks (the progress sink) are not settings.
+    // EnergyModelOptions is serialized as it is; only its per-call hooks (progress sink, cancellation) are not settings.
     private static void LeaveOutCallHooks(JsonTypeInfo type)
     {
         if (type.Type != typeof(EnergyModelOptions)) return;
@@ -40,5 +40,6 @@ internal static class ManifestJson
     }
 
     /// <summary>Whether an options property of this type is a per-call hook rather than a setting.</summary>
-    public static bool IsCallHook(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IProgress<>);
+    public static bool IsCallHook(Type type) =>
+        type == typeof(CancellationToken) || type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IProgress<>);
 }

@@ -23,4 +23,7 @@ internal sealed class AdversarialHistory
 
     /// <summary>Stopped because divergence persisted after the allowed rollbacks.</summary>
     public bool StoppedByDivergence { get; set; }
+
+    /// <summary>Whether the time budget ended the stage.</summary>
+    public bool OutOfTime { get; set; }
 }

@@ -12,7 +12,7 @@ internal sealed record AdversarialOptions
     public static AdversarialOptions Default { get; } = new();
 
     /// <summary>Iteration budget; one iteration is one discriminator step and one generator step.</summary>
-    public int Iterations { get; init; } = 2000;
+    public int Iterations { get; init; } = 1000;
 
     /// <summary>Rows per data batch and per generator batch (equal, so their union is the paper's mixture).</summary>
     public int BatchSize { get; init; } = 256;
@@ -36,13 +36,13 @@ internal sealed record AdversarialOptions
     public double GradientClip { get; init; } = MaximumLikelihoodOptions.Default.GradientClipNorm;
 
     /// <summary>Iterations between validation evaluations (log Z re-estimated each time).</summary>
-    public int EvaluationInterval { get; init; } = 100;
+    public int EvaluationInterval { get; init; } = 50;
 
     /// <summary>Importance samples per validation log Z estimate.</summary>
     public int EvaluationSamples { get; init; } = 4096;
 
     /// <summary>Evaluations without a better validation log-likelihood before training stops.</summary>
-    public int Patience { get; init; } = 5;
+    public int Patience { get; init; } = 4;
 
     /// <summary>Rollbacks after divergence before training stops at the best validated state.</summary>
     public int MaxRollbacks { get; init; } = 3;

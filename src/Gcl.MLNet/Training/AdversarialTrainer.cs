@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gcl.MLNet.Common;
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 using Gcl.MLNet.Native;
@@ -16,7 +17,7 @@ namespace Gcl.MLNet.Training;
 /// importance sampling, scores the validation rows, keeps the best state, and stops early when validation stops
 /// improving. Non-finite losses roll back to the last good state with halved learning rates.
 /// </summary>
-internal sealed class AdversarialTrainer
+internal sealed class AdversarialTrainer : IDisposable
 {
     private readonly EnergyFunction energy;
     private readonly NormalizingFlow generator;
@@ -32,7 +33,8 @@ internal sealed class AdversarialTrainer
         this.options = options;
         this.random = random;
         var dtype = generator.parameters().First().dtype;
-        logPartition = new Parameter(zeros(1, dtype: dtype).squeeze().DetachFromDisposeScope());
+        using var zero = zeros(1, dtype: dtype);
+        logPartition = new Parameter(zero.squeeze().DetachFromDisposeScope());
     }
 
     /// <summary>Runs the stage; on return the energy and generator hold the best validated state.</summary>
@@ -40,13 +42,22 @@ internal sealed class AdversarialTrainer
     /// <param name="validation">Standardized validation rows [n, d].</param>
     /// <param name="progress">Receives one report per evaluation.</param>
     /// <param name="clock">Measures elapsed time since training started.</param>
+    /// <param name="limits">Cancellation (throws) and a deadline (stops at the best validated state); null for none.</param>
     /// <returns>What happened, evaluation by evaluation.</returns>
-    public AdversarialHistory Train(IBatchSource data, Tensor validation, Action<TrainingProgress>? progress, Stopwatch clock)
+    /// <exception cref="OperationCanceledException">The limits' token was cancelled.</exception>
+    public AdversarialHistory Train(IBatchSource data, Tensor validation, Action<TrainingProgress>? progress, Stopwatch clock, TrainingLimits? limits = null)
     {
+        limits ??= TrainingLimits.None;
         using var run = new Run(this, validation, progress, clock);
-        using var batches = Cycle(data).GetEnumerator();
+        using var batches = new CycledBatches(() => data.Epoch(options.BatchSize, random));
         for (int iteration = 1; iteration <= options.Iterations; iteration++)
         {
+            limits.ThrowIfCanceled();
+            if (limits.OutOfTime)
+            {
+                run.History.OutOfTime = true;
+                break;
+            }
             var (discriminatorLoss, generatorLoss) = Iterate(batches, run.Optimizers);
             if (!double.IsFinite(discriminatorLoss) || !double.IsFinite(generatorLoss))
             {
@@ -62,16 +73,18 @@ internal sealed class AdversarialTrainer
     }
 
     // One iteration: a discriminator step on the next data batch, then a generator step.
-    private (double Discriminator, double Generator) Iterate(IEnumerator<Tensor> batches, (AdamOptimizer Energy, AdamOptimizer Generator) optimizers)
+    private (double Discriminator, double Generator) Iterate(CycledBatches batches, (AdamOptimizer Energy, AdamOptimizer Generator) optimizers)
     {
         double discriminatorLoss;
         using (NewDisposeScope())
         {
-            batches.MoveNext();
-            discriminatorLoss = DiscriminatorStep(batches.Current, optimizers.Energy);
+            discriminatorLoss = DiscriminatorStep(batches.Next(), optimizers.Energy);
         }
         return (discriminatorLoss, GeneratorStep(optimizers.Generator));
     }
+
+    /// <summary>Frees b (the energy and generator belong to the caller).</summary>
+    public void Dispose() => logPartition.Dispose();
 
     /// <summary>The trainable b (the discriminator's log Z).</summary>
     public double LogPartitionBias => logPartition.ToDouble();
@@ -150,14 +163,6 @@ internal sealed class AdversarialTrainer
 
     private IEnumerable<Parameter> EnergyParameters() =>
         energy.parameters().Where(p => p.requires_grad).Append(logPartition);
-
-    private IEnumerable<Tensor> Cycle(IBatchSource data)
-    {
-        while (true)
-        {
-            foreach (var batch in data.Epoch(options.BatchSize, random)) yield return batch;
-        }
-    }
 
     private TrainerSnapshot TakeSnapshot() => new(ParameterSnapshot.Take(energy), ParameterSnapshot.Take(generator), LogPartitionBias);
 

@@ -40,12 +40,18 @@ public sealed class EnergyModelOptions
     /// <value>Default 64.</value>
     public int FlowHiddenWidth { get; init; } = FlowOptions.Default.HiddenWidth;
 
-    /// <summary>Epoch budget of the maximum-likelihood warm start of the flow.</summary>
-    /// <value>Default 200 (early stopping usually ends it sooner).</value>
-    public int WarmStartEpochs { get; init; } = MaximumLikelihoodOptions.Default.MaxEpochs;
-
-    /// <summary>Iteration budget of the adversarial stage (one discriminator and one generator step each).</summary>
+    /// <summary>
+    /// Optimizer-step budget of the maximum-likelihood warm start of the flow (one step = one batch), whatever the
+    /// number of rows: validation is scored every 25 steps and the warm start stops after 8 scores without improvement.
+    /// </summary>
     /// <value>Default 2000 (early stopping usually ends it sooner).</value>
+    public int WarmStartSteps { get; init; } = MaximumLikelihoodOptions.Default.MaxSteps;
+
+    /// <summary>
+    /// Iteration budget of the adversarial stage (one discriminator and one generator step each): validation is scored
+    /// every 50 iterations (log Z re-estimated each time) and the stage stops after 4 scores without improvement.
+    /// </summary>
+    /// <value>Default 1000 (early stopping usually ends it sooner).</value>
     public int AdversarialIterations { get; init; } = AdversarialOptions.Default.Iterations;
 
     /// <summary>Rows per mini-batch (data and generator batches alike), at least 2.</summary>
@@ -88,9 +94,27 @@ public sealed class EnergyModelOptions
     /// <value>Default null.</value>
     public int? Seed { get; init; }
 
-    /// <summary>Threads torch may use inside one operation (a process-wide setting, applied by <c>Fit</c>); null keeps torch's setting.</summary>
-    /// <value>Default null.</value>
+    /// <summary>
+    /// Threads torch may use inside one operation, a process-wide setting applied by <c>Fit</c>. Null means one: the
+    /// networks are small, and more threads spin-wait against each other (and against any other work) on busy cores.
+    /// </summary>
+    /// <value>Default null (one thread).</value>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// Wall-clock time <c>Fit</c> may spend training: when it runs out, training stops at the best state validated so
+    /// far, log Z and the threshold are estimated as usual, and <see cref="TrainingSummary.TimeBudgetExhaustedIn"/>
+    /// names the stage that was cut short. Null for no limit.
+    /// </summary>
+    /// <value>Default null.</value>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>
+    /// Cancels <c>Fit</c>: it stops between two optimizer steps (within a second) and throws
+    /// <see cref="OperationCanceledException"/>, freeing everything it allocated.
+    /// </summary>
+    /// <value>Default none.</value>
+    public CancellationToken CancellationToken { get; init; }
 
     /// <summary>
     /// Rows whose features hold NaN or infinity. <see cref="InvalidRowHandling.Reject"/>: <c>Fit</c> fails naming the
@@ -117,7 +141,7 @@ public sealed class EnergyModelOptions
         Require.Defined(Owner, nameof(FlowLayer), FlowLayer);
         Require.InRange(Owner, nameof(FlowBlocks), FlowBlocks, 1);
         Require.InRange(Owner, nameof(FlowHiddenWidth), FlowHiddenWidth, 1);
-        Require.InRange(Owner, nameof(WarmStartEpochs), WarmStartEpochs, 0);
+        Require.InRange(Owner, nameof(WarmStartSteps), WarmStartSteps, 0);
         Require.InRange(Owner, nameof(AdversarialIterations), AdversarialIterations, 0);
         Require.InRange(Owner, nameof(BatchSize), BatchSize, 2);
         Require.Positive(Owner, nameof(WarmStartLearningRate), WarmStartLearningRate);
@@ -129,13 +153,14 @@ public sealed class EnergyModelOptions
         Require.InRange(Owner, nameof(PartitionSamples), PartitionSamples, 1000);
         Require.Between(Owner, nameof(Contamination), Contamination, 0, 0.5);
         if (Threads is int threads) Require.InRange(Owner, nameof(Threads), threads, 1);
+        if (TimeBudget is { } budget && budget <= TimeSpan.Zero) throw Require.Invalid(Owner, nameof(TimeBudget), budget, "must be positive or null");
         Require.Defined(Owner, nameof(InvalidRows), InvalidRows);
     }
 
     /// <summary>The core's view of these options, with the seed resolved.</summary>
     internal TrainingSettings ToSettings(long seed) => new(
         new FlowOptions(FlowLayer, FlowBlocks, FlowHiddenWidth),
-        new MaximumLikelihoodOptions(MaxEpochs: Math.Max(1, WarmStartEpochs), LearningRate: WarmStartLearningRate, GradientClipNorm: GradientClip),
+        new MaximumLikelihoodOptions(MaxSteps: Math.Max(1, WarmStartSteps), LearningRate: WarmStartLearningRate, GradientClipNorm: GradientClip),
         new EnergyOptions(EnergyNetwork, EnergyHiddenSizes.ToArray(), TiltBound, Confinement),
         new AdversarialOptions
         {

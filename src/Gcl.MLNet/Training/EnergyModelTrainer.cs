@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gcl.MLNet.Common;
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 using static TorchSharp.torch;
@@ -23,9 +24,12 @@ internal sealed class EnergyModelTrainer : IDisposable
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly List<TrainingProgress> history = [];
     private readonly Generator random;
+    private readonly TrainingLimits limits;
 
-    private EnergyModelTrainer(IBatchSource data, Tensor validation, Standardizer standardizer, TrainingSettings settings, Action<TrainingProgress>? progress)
+    private EnergyModelTrainer(IBatchSource data, Tensor validation, Standardizer standardizer, TrainingSettings settings,
+        Action<TrainingProgress>? progress, TrainingLimits limits)
     {
+        this.limits = limits;
         this.data = data;
         this.validation = validation;
         this.standardizer = standardizer;
@@ -41,18 +45,20 @@ internal sealed class EnergyModelTrainer : IDisposable
     /// <param name="settings">What to train and how.</param>
     /// <param name="progress">Receives progress reports.</param>
     /// <param name="summaryFacts">Facts about the data the caller knows (rows, skipped rows); completed here.</param>
+    /// <param name="limits">Cancellation and time budget; null for none.</param>
+    /// <exception cref="OperationCanceledException">Training was cancelled; nothing it allocated is left.</exception>
     public static TrainingResult Train(IBatchSource data, Tensor validation, Standardizer standardizer, TrainingSettings settings,
-        Action<TrainingProgress>? progress, TrainingDataFacts summaryFacts)
+        Action<TrainingProgress>? progress, TrainingDataFacts summaryFacts, TrainingLimits? limits = null)
     {
-        using var run = new EnergyModelTrainer(data, validation, standardizer, settings, progress);
+        using var run = new EnergyModelTrainer(data, validation, standardizer, settings, progress, limits ?? TrainingLimits.None);
         var generator = NormalizingFlow.Create(data.Dimension, settings.Flow, settings.Seed);
         EnergyFunction? energy = null;
         try
         {
             var warmStart = run.WarmStart(generator);
             energy = CreateEnergy(generator, settings);
-            var adversarial = new AdversarialTrainer(energy, generator, settings.Adversarial, run.random);
-            var adversarialHistory = adversarial.Train(data, validation, run.Report, run.clock);
+            using var adversarial = new AdversarialTrainer(energy, generator, settings.Adversarial, run.random);
+            var adversarialHistory = adversarial.Train(data, validation, run.Report, run.clock, run.limits);
             var partition = run.EstimatePartition(energy, generator);
             var summary = run.Summarize(summaryFacts, warmStart, adversarialHistory, adversarial.LogPartitionBias, partition, energy);
             double threshold = run.ScoreQuantile(energy, partition.LogZ - standardizer.LogDetToRaw, 1 - settings.Contamination);
@@ -82,8 +88,9 @@ internal sealed class EnergyModelTrainer : IDisposable
             generator,
             () => data.Epoch(settings.Adversarial.BatchSize, random),
             validation,
-            epoch => Report(new TrainingProgress(TrainingPhase.WarmStart, epoch.Epoch, settings.WarmStart.MaxEpochs, double.NaN,
-                epoch.TrainNegativeLogLikelihood, epoch.ValidationLogLikelihood, double.NaN, clock.Elapsed)));
+            evaluation => Report(new TrainingProgress(TrainingPhase.WarmStart, evaluation.Step, settings.WarmStart.MaxSteps, double.NaN,
+                evaluation.TrainNegativeLogLikelihood, evaluation.ValidationLogLikelihood, double.NaN, clock.Elapsed)),
+            limits);
         if (warmStart.Diverged && !double.IsFinite(warmStart.BestValidationLogLikelihood))
         {
             throw new InvalidOperationException(
@@ -99,7 +106,7 @@ internal sealed class EnergyModelTrainer : IDisposable
         Report(new TrainingProgress(TrainingPhase.Partition, 0, 1, double.NaN, double.NaN, double.NaN, double.NaN, clock.Elapsed));
         using var noGrad = no_grad();
         return PartitionEstimation.Estimate(energy, generator, settings.PartitionSamples,
-            settings.Adversarial.ProposalGaussianWeight, settings.Adversarial.ProposalGaussianScale, random);
+            settings.Adversarial.ProposalGaussianWeight, settings.Adversarial.ProposalGaussianScale, random, limits.Cancellation);
     }
 
     private TrainingSummary Summarize(TrainingDataFacts facts, MaximumLikelihoodHistory warmStart, AdversarialHistory adversarial,
@@ -114,7 +121,8 @@ internal sealed class EnergyModelTrainer : IDisposable
             SkippedRows = facts.SkippedRows,
             ConstantFeatures = standardizer.ConstantFeatures,
             StandardizationLogDeterminant = standardizer.LogDetToRaw,
-            WarmStartEpochs = warmStart.Epochs.Count,
+            WarmStartSteps = warmStart.Steps,
+            TimeBudgetExhaustedIn = warmStart.OutOfTime ? TrainingPhase.WarmStart : adversarial.OutOfTime ? TrainingPhase.Adversarial : null,
             FlowValidationLogLikelihood = warmStart.BestValidationLogLikelihood + standardizer.LogDetToRaw,
             AdversarialIterations = adversarial.Evaluations[^1].Progress.Step,
             BestIteration = adversarial.BestIteration,
@@ -152,6 +160,7 @@ internal sealed class EnergyModelTrainer : IDisposable
         using var batches = data.Epoch(ScoringBatchSize, random).GetEnumerator();
         while (true)
         {
+            limits.ThrowIfCanceled();
             using var scope = NewDisposeScope();
             if (!batches.MoveNext()) break;
             scores.AddRange(energy.forward(batches.Current).to(ScalarType.Float64).data<double>().ToArray());

@@ -17,8 +17,10 @@ internal static class LogPartitionEstimator
     /// <param name="generator">The random generator for every draw.</param>
     /// <param name="minimumEssFraction">Reliable needs ESS at least this fraction of n, in (0, 1].</param>
     /// <param name="maximumParetoK">Reliable needs the Pareto k-hat below this.</param>
+    /// <param name="cancellation">Checked before every batch.</param>
     /// <returns>log Zhat with its standard error and diagnostics.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A count or threshold is out of range.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
     /// <exception cref="InvalidOperationException">
     /// Some log-weights are NaN or +inf (the energy is NaN or -inf there, or the proposal's density is broken), or
     /// every weight is zero (infinite energy at every draw): the model is broken and log Z cannot be estimated.
@@ -30,7 +32,8 @@ internal static class LogPartitionEstimator
         int batchSize,
         Generator generator,
         double minimumEssFraction = ImportanceWeights.DefaultMinimumEssFraction,
-        double maximumParetoK = ImportanceWeights.DefaultMaximumParetoK)
+        double maximumParetoK = ImportanceWeights.DefaultMaximumParetoK,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(energy);
         ArgumentNullException.ThrowIfNull(proposal);
@@ -41,6 +44,7 @@ internal static class LogPartitionEstimator
         var logWeights = new double[sampleCount];
         for (int start = 0; start < sampleCount; start += batchSize)
         {
+            cancellation.ThrowIfCancellationRequested();
             int count = Math.Min(batchSize, sampleCount - start);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();

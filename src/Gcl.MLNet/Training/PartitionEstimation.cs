@@ -15,7 +15,7 @@ internal static class PartitionEstimation
 
     /// <summary>Runs <see cref="LogPartitionEstimator"/> for <paramref name="energy"/> with the proposal above.</summary>
     public static LogPartitionEstimate Estimate(EnergyFunction energy, NormalizingFlow generator, int sampleCount,
-        double gaussianWeight, double gaussianScale, Generator random)
+        double gaussianWeight, double gaussianScale, Generator random, CancellationToken cancellation = default)
     {
         var flows = energy is TiltedFlowEnergy tilted ? new[] { generator, tilted.Reference } : new[] { generator };
         var mixture = new FlowMixture(flows);
@@ -25,6 +25,6 @@ internal static class PartitionEstimation
             mixture.LogProb,
             gaussianWeight,
             gaussianScale);
-        return LogPartitionEstimator.Estimate(energy.forward, proposal, sampleCount, BatchSize, random);
+        return LogPartitionEstimator.Estimate(energy.forward, proposal, sampleCount, BatchSize, random, cancellation: cancellation);
     }
 }

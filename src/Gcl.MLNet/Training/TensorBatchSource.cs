@@ -12,7 +12,8 @@ internal sealed class TensorBatchSource : IBatchSource, IDisposable
     public TensorBatchSource(Tensor rows)
     {
         if (rows.dim() != 2 || rows.shape[0] == 0) throw new ArgumentException("Expected a non-empty [n, d] tensor.", nameof(rows));
-        this.rows = rows.detach().clone().DetachFromDisposeScope();
+        using var detached = rows.detach();
+        this.rows = detached.clone().DetachFromDisposeScope();
     }
 
     /// <inheritdoc />

@@ -18,7 +18,7 @@ public enum TrainingPhase
 /// Reported through <see cref="IProgress{T}"/> and logged to the MLContext.
 /// </summary>
 /// <param name="Phase">The stage of training.</param>
-/// <param name="Step">Epochs done (warm start) or iterations done (adversarial).</param>
+/// <param name="Step">Optimizer steps done (warm start) or iterations done (adversarial).</param>
 /// <param name="TotalSteps">The budget of the stage, in the same unit as <paramref name="Step"/>.</param>
 /// <param name="DiscriminatorLoss">Mean discriminator loss since the last report (NaN in the warm start).</param>
 /// <param name="GeneratorLoss">Mean generator loss since the last report (the flow's negative log-likelihood in the warm start).</param>
@@ -40,7 +40,7 @@ public sealed record TrainingProgress(
     public string Describe() => Phase switch
     {
         TrainingPhase.WarmStart =>
-            $"warm start epoch {Step}/{TotalSteps}: train NLL {GeneratorLoss:F4}, validation log-likelihood {ValidationLogLikelihood:F4} ({Elapsed:hh\\:mm\\:ss})",
+            $"warm start step {Step}/{TotalSteps}: train NLL {GeneratorLoss:F4}, validation log-likelihood {ValidationLogLikelihood:F4} ({Elapsed:hh\\:mm\\:ss})",
         TrainingPhase.Adversarial =>
             $"adversarial iteration {Step}/{TotalSteps}: discriminator {DiscriminatorLoss:F4}, generator {GeneratorLoss:F4}, " +
             $"validation log-likelihood {ValidationLogLikelihood:F4}, log Z {LogPartition:F4} ({Elapsed:hh\\:mm\\:ss})",

@@ -31,9 +31,13 @@ public sealed record TrainingSummary
     /// <value>Nats.</value>
     public required double StandardizationLogDeterminant { get; init; }
 
-    /// <summary>Epochs the maximum-likelihood warm start ran.</summary>
-    /// <value>Epochs.</value>
-    public required int WarmStartEpochs { get; init; }
+    /// <summary>Optimizer steps the maximum-likelihood warm start took.</summary>
+    /// <value>Steps.</value>
+    public int WarmStartSteps { get; init; }
+
+    /// <summary>The stage <see cref="EnergyModelOptions.TimeBudget"/> cut short, or null when the budget sufficed.</summary>
+    /// <value>The stage, or null.</value>
+    public TrainingPhase? TimeBudgetExhaustedIn { get; init; }
 
     /// <summary>Validation log-likelihood of the warm-started flow alone (the maximum-likelihood baseline).</summary>
     /// <value>Nats per row, raw units.</value>

@@ -48,8 +48,10 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         var logDensity = new float[batch];
         model.Score(rows, energy, logDensity);
         foreach (var name in new[] { "Energy", "LogDensity", "Score", "PredictedLabel" }) Assert.Equal(new long[] { batch }, outputs[name].Shape);
-        double energyDifference = OnnxTestRunner.AssertClose(energy, (float[])outputs["Energy"].Values);
-        double logDensityDifference = OnnxTestRunner.AssertClose(logDensity, (float[])outputs["LogDensity"].Values);
+        // A tilted energy is a sum of per-feature log-density terms of order 1 each that can cancel to well below 1
+        // (README, ONNX contract): float32 rounding of those terms bounds the agreement, so the scale is 1.
+        double energyDifference = OnnxTestRunner.AssertClose(energy, (float[])outputs["Energy"].Values, scale: 1);
+        double logDensityDifference = OnnxTestRunner.AssertClose(logDensity, (float[])outputs["LogDensity"].Values, scale: 1);
         var score = logDensity.Select(v => -v).ToArray();
         double scoreDifference = OnnxTestRunner.AssertClose(score, (float[])outputs["Score"].Values);
         var labels = (bool[])outputs["PredictedLabel"].Values;
@@ -70,7 +72,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         TorchRuntime.EnsureLoaded();
         var settings = new TrainingSettings(
             new FlowOptions(flowKind, Blocks: 3, HiddenWidth: 32),
-            new MaximumLikelihoodOptions(MaxEpochs: 15, Patience: 5),
+            new MaximumLikelihoodOptions(MaxSteps: 150, EvaluationInterval: 10, Patience: 5),
             new EnergyOptions(EnergyNetworkKind.TiltedFlow, [32, 32], TiltBound: 3, Confinement: 0.01),
             new AdversarialOptions { Iterations = 40, BatchSize = 64, EvaluationInterval = 20, EvaluationSamples = 512, Patience = 2 },
             PartitionSamples: 2000,
@@ -85,8 +87,10 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         var energy = new float[4096];
         var logDensity = new float[4096];
         model.Score(rows, energy, logDensity);
-        double energyDifference = OnnxTestRunner.AssertClose(energy, (float[])outputs["Energy"].Values);
-        double logDensityDifference = OnnxTestRunner.AssertClose(logDensity, (float[])outputs["LogDensity"].Values);
+        // A tilted energy is a sum of per-feature log-density terms of order 1 each that can cancel to well below 1
+        // (README, ONNX contract): float32 rounding of those terms bounds the agreement, so the scale is 1.
+        double energyDifference = OnnxTestRunner.AssertClose(energy, (float[])outputs["Energy"].Values, scale: 1);
+        double logDensityDifference = OnnxTestRunner.AssertClose(logDensity, (float[])outputs["LogDensity"].Values, scale: 1);
         output.WriteLine($"trained {flowKind}: |ΔEnergy| {energyDifference:E2}, |ΔLogDensity| {logDensityDifference:E2}; " +
             $"LogDensity {logDensity.Min():F2} .. {logDensity.Max():F2}; {model.Partition.Describe()}");
     }

@@ -92,7 +92,6 @@ internal static class OnnxTestEnergyModels
         TrainingRows = 100,
         ValidationRows = 10,
         StandardizationLogDeterminant = standardizer.LogDetToRaw,
-        WarmStartEpochs = 0,
         FlowValidationLogLikelihood = 0,
         AdversarialIterations = 0,
         BestIteration = 0,

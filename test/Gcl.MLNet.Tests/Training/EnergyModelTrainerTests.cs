@@ -82,7 +82,7 @@ public sealed class EnergyModelTrainerTests
 
     internal static TrainingSettings SmallSettings(long seed) => new(
         new FlowOptions(FlowLayerKind.AffineCoupling, Blocks: 4, HiddenWidth: 32),
-        new MaximumLikelihoodOptions(MaxEpochs: 60, Patience: 8),
+        new MaximumLikelihoodOptions(MaxSteps: 600, EvaluationInterval: 10, Patience: 8),
         new EnergyOptions(EnergyNetworkKind.TiltedFlow, [32, 32], TiltBound: 3, Confinement: 0.01),
         new AdversarialOptions { Iterations = 600, BatchSize = 128, EvaluationInterval = 50, EvaluationSamples = 2048, Patience = 4 },
         PartitionSamples: 20000,

@@ -1,0 +1,24 @@
+using System.Globalization;
+using Microsoft.ML;
+
+namespace Gcl.MLNet.Benchmarks.Summary;
+
+/// <summary><c>fit-time [--data DIR] [--largest ROWS] [--seeds N] [--out FILE.md]</c>: the summary's fit-time section on its own.</summary>
+internal static class FitTimeCommand
+{
+    /// <summary>Runs it with the arguments after the word <c>fit-time</c>.</summary>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        string data = SummaryCommand.Option(args, "--data") ?? Path.Combine("..", "shared", "data");
+        long largest = long.Parse(SummaryCommand.Option(args, "--largest") ?? "1000000", CultureInfo.InvariantCulture);
+        int seeds = int.Parse(SummaryCommand.Option(args, "--seeds") ?? "3", CultureInfo.InvariantCulture);
+        string output = SummaryCommand.Option(args, "--out") ?? "fit-time.md";
+        var report = new MarkdownReport();
+        report.Line(MachineDescription.Describe());
+        FitTimeSection.Run(report, new MLContext(seed: 1), data, largest, seeds);
+        File.WriteAllText(output, report.ToString());
+        Console.WriteLine(report.ToString());
+        return 0;
+    }
+}
