@@ -36,7 +36,7 @@ internal sealed class TrainingProgressBars(ProgressContext context) : IProgress<
     /// </summary>
     public static T Run<T>(IAnsiConsole console, Func<IProgress<TrainingProgress>, T> action)
     {
-        if (!console.Profile.Capabilities.Interactive) return action(new PlainLines(console));
+        if (!console.Profile.Capabilities.Interactive) return action(Lines(console));
         return Columns(console.Progress()).Start(context =>
         {
             var bars = new TrainingProgressBars(context);
@@ -49,6 +49,9 @@ internal sealed class TrainingProgressBars(ProgressContext context) : IProgress<
     /// <summary>The bar's columns: description, bar, percentage, elapsed and remaining time.</summary>
     public static Progress Columns(Progress progress) => progress.AutoClear(false).HideCompleted(false).Columns(
         new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn());
+
+    /// <summary>Progress as plain lines: one per tenth of each stage, with the time left in it.</summary>
+    public static IProgress<TrainingProgress> Lines(IAnsiConsole console) => new PlainLines(console);
 
     private sealed class PlainLines(IAnsiConsole console) : IProgress<TrainingProgress>
     {
