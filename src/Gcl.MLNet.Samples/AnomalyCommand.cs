@@ -1,6 +1,8 @@
 using System.Globalization;
+using Gcl.MLNet.Tool;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Spectre.Console;
 
 namespace Gcl.MLNet.Samples;
 
@@ -11,22 +13,6 @@ namespace Gcl.MLNet.Samples;
 /// </summary>
 internal static class AnomalyCommand
 {
-    private const string Usage = """
-        Usage: dotnet run --project src/Gcl.MLNet.Samples -- anomaly --data FILE.csv --label COLUMN [--quick] [--out DIR]
-          FILE.csv   comma-separated with a header row; COLUMN holds 0/1 or true/false (1 = anomaly), every other column
-                     is a numeric feature. The label only grades the result: training never sees it.
-          --quick    a tiny training budget (CI)
-          --out DIR  output folder for scored-rows.csv (default: gcl-mlnet-output/anomaly)
-        """;
-
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(string[] args) => CommandLine.Run(args, Usage, ["--quick"], ["--data", "--label", "--out"], line =>
-    {
-        var table = LabelledCsv.Read(line.ExistingFile("--data"), line.Required("--label"));
-        Run(table, line.Value("--out") ?? Path.Combine("gcl-mlnet-output", "anomaly"), line.Has("--quick"));
-        return 0;
-    });
-
     /// <summary>Fits, evaluates and writes <c>scored-rows.csv</c>; returns the two AUCs.</summary>
     public static (double EnergyModel, double RandomizedPca) Run(LabelledCsv table, string outputDirectory, bool quick)
     {
@@ -40,7 +26,7 @@ internal static class AnomalyCommand
             throw new InvalidDataException("The 30% test split holds only one class; AUC needs normal rows and anomalies. Add rows of the rarer class.");
         Console.WriteLine($"{table.Features.Length} rows, {table.FeatureNames.Length} features; test split {testLabels.Length} rows, {testLabels.Count(l => l == 1)} anomalies");
 
-        using var detector = mlContext.AnomalyDetection.Trainers.EnergyModel("Features", SampleBudgets.Options(quick, new ConsoleProgress())).Fit(split.TrainSet);
+        using var detector = mlContext.AnomalyDetection.Trainers.EnergyModel("Features", SampleBudgets.Options(quick, TrainingProgressBars.Lines(AnsiConsole.Console))).Fit(split.TrainSet);
         var scored = detector.Transform(split.TestSet);
         double energyAuc = mlContext.AnomalyDetection.Evaluate(scored).AreaUnderRocCurve;
         var pca = mlContext.Transforms.NormalizeMeanVariance("Features")

@@ -13,21 +13,6 @@ namespace Gcl.MLNet.Samples;
 /// </summary>
 internal static class DensityCommand
 {
-    private const string Usage = """
-        Usage: dotnet run --project src/Gcl.MLNet.Samples -- density [--quick] [--out DIR]
-          Fits the energy model to 2-D toy sets (two moons, rings, eight Gaussians) and writes 600x600 PNG plots per set:
-          NAME-data.png, NAME-samples.png, NAME-energy.png, NAME-density.png, and density-summary.csv.
-          --quick    a tiny training budget and fewer rows (CI)
-          --out DIR  output folder (default: gcl-mlnet-output/density)
-        """;
-
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(string[] args) => CommandLine.Run(args, Usage, ["--quick"], ["--out"], line =>
-    {
-        Run(line.Value("--out") ?? Path.Combine("gcl-mlnet-output", "density"), line.Has("--quick"));
-        return 0;
-    });
-
     /// <summary>Fits every toy set and writes the plots and <c>density-summary.csv</c> to <paramref name="outputDirectory"/>.</summary>
     public static void Run(string outputDirectory, bool quick)
     {

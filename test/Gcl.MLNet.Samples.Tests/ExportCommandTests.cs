@@ -29,7 +29,7 @@ public sealed class ExportCommandTests(TrainedModel model)
     {
         using var session = new InferenceSession(model.OnnxPath);
 
-        var lines = OnnxScoring.Describe(session).ToArray();
+        var lines = Gcl.MLNet.Tool.ExportCommand.Describe(session).ToArray();
 
         Assert.Contains("input  Features: Single [N, 30]", lines);
         Assert.Contains("output PredictedLabel: Boolean [N]", lines);

@@ -8,8 +8,14 @@ namespace Gcl.MLNet.Persistence;
 internal sealed record EntryDigest(long Length, string Sha256)
 {
     /// <summary>The digest of <paramref name="content"/>.</summary>
-    public static EntryDigest Of(byte[] content) => new(content.LongLength, Convert.ToHexStringLower(SHA256.HashData(content)));
+    public static EntryDigest Of(byte[] content) => new(content.LongLength, Hex(SHA256.HashData(content)));
 
     /// <summary>Whether <paramref name="content"/> has this digest.</summary>
     public bool Matches(byte[] content) => content.LongLength == Length && Of(content).Sha256 == Sha256;
+
+#if NET9_0_OR_GREATER
+    private static string Hex(byte[] hash) => Convert.ToHexStringLower(hash);
+#else
+    private static string Hex(byte[] hash) => Convert.ToHexString(hash).ToLowerInvariant();
+#endif
 }
