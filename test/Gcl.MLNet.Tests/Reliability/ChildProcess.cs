@@ -21,6 +21,8 @@ public static class ChildProcess
             return args[0] switch
             {
                 DisposeRace.CaseName => DisposeRace.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
+                LoaderFuzz.CaseName => LoaderFuzz.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4] == "flips"),
                 _ => throw new ArgumentException($"Unknown case '{args[0]}'."),
             };
         }
