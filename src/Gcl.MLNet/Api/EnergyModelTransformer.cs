@@ -179,7 +179,7 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
         }
         catch
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary)) File.Delete(temporary);
             throw;
         }
     }

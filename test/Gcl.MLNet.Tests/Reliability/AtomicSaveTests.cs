@@ -30,6 +30,14 @@ public sealed class AtomicSaveTests : IDisposable
     }
 
     [Fact]
+    public void Saving_into_a_missing_folder_fails_with_the_io_error_and_writes_nothing()
+    {
+        using var transformer = ReliabilityModels.Train(new MLContext(seed: 1));
+        Assert.Throws<DirectoryNotFoundException>(() => transformer.Save(Path.Combine(folder, "missing", "model.zip")));
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+    }
+
+    [Fact]
     public void Saving_over_an_existing_file_replaces_it_whole()
     {
         var mlContext = new MLContext(seed: 1);
