@@ -91,10 +91,12 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
     /// <param name="count">Number of rows, at least 0.</param>
     /// <param name="seed">Seed of the draw; null draws one from the MLContext's random source.</param>
     /// <returns>A <c>Features</c> vector column in raw units (training size, slot names when known), <c>Energy</c> and <c>LogDensity</c>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or count times the feature count exceeds <see cref="EnergyModel.MaximumSampleValues"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public IDataView GenerateSamples(int count, int? seed = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Model.ThrowIfDisposed();
+        Model.CheckSampleCount(count, nameof(count));
         return new SampleDataView(Model, FeatureNames, count, seed ?? environment.Register(nameof(GenerateSamples)).Rand.Next());
     }
 
@@ -152,28 +154,47 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
     /// <summary>
     /// Saves the transformer to a model file: a versioned zip holding <c>manifest.json</c> (format version, feature
     /// column, count and names, standardizer, architecture, options, threshold, seed, training summary with log Z and
-    /// its diagnostics, and the length and SHA-256 of every other entry), the network weights, and the scoring
-    /// model as <c>model.onnx</c> (see <see cref="ExportScoringOnnx"/>).
+    /// its diagnostics, and the length and SHA-256 of every other entry), <c>manifest.sha256</c> (the SHA-256 of the
+    /// manifest), the network weights, and the scoring model as <c>model.onnx</c> (see <see cref="ExportScoringOnnx"/>;
+    /// its input is named after the feature column, or <c>Features</c> when the column is named like an output). The
+    /// file is written beside <paramref name="path"/> under a temporary name and then renamed over it, so a failure
+    /// leaves an existing file as it was.
     /// </summary>
     /// <param name="path">File to create or overwrite.</param>
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var file = File.Create(path);
-        Save(file);
+        using var lease = Model.Enter();
+        string target = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                Save(file);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+            throw;
+        }
     }
 
-    /// <summary>Writes the model file to <paramref name="stream"/> (left open).</summary>
+    /// <summary>Writes the model file to <paramref name="stream"/> (left open); nothing is written when the transformer was disposed.</summary>
     /// <param name="stream">A writable stream.</param>
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        using var lease = Model.Enter();
         TorchRuntime.EnsureLoaded();
-        using var onnx = new MemoryStream();
-        ExportScoringOnnx(onnx);
-        var entries = extraEntries.Where(e => e.Name != OnnxEntryName).Append(new ArchiveEntry(OnnxEntryName, onnx.ToArray())).ToArray();
+        string onnxInput = OutputColumns.Added.Any(a => a.Name == FeatureColumnName) ? EnergyModelOnnxExporter.DefaultInputName : FeatureColumnName;
+        var onnx = EnergyModelOnnxExporter.Scoring(Model, onnxInput, FeatureNames);
+        var entries = extraEntries.Where(e => e.Name != OnnxEntryName).Append(new ArchiveEntry(OnnxEntryName, onnx)).ToArray();
         ModelArchive.Write(stream, new ArchivedModel(Model, FeatureColumnName, FeatureNames, InvalidRows, options, entries));
     }
 

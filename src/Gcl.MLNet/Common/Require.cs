@@ -15,6 +15,13 @@ internal static class Require
         if (!(value > 0) || double.IsInfinity(value)) throw Invalid(owner, name, value, "must be a finite number > 0");
     }
 
+    /// <summary>Throws unless 0 &lt; <paramref name="value"/> ≤ <paramref name="maximum"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It is not; the message names the setting.</exception>
+    public static void PositiveAtMost(string owner, string name, double value, double maximum)
+    {
+        if (!(value > 0 && value <= maximum)) throw Invalid(owner, name, value, $"must be a number in (0, {Format(maximum)}]");
+    }
+
     /// <summary>Throws unless <paramref name="value"/> is finite and at least 0.</summary>
     /// <exception cref="ArgumentOutOfRangeException">It is not; the message names the setting.</exception>
     public static void NonNegative(string owner, string name, double value)

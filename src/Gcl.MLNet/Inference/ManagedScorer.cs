@@ -23,13 +23,17 @@ internal sealed class ManagedScorer
 
     private readonly float[] mean;
     private readonly float[] scale;
+    private readonly double[] meanDouble;
+    private readonly double[] scaleDouble;
     private readonly ManagedEnergy energy;
     private readonly int scratchLength;
 
     private ManagedScorer(Standardizer standardizer, ManagedEnergy energy)
     {
-        mean = [.. standardizer.Mean.Select(m => (float)m)];
-        scale = [.. standardizer.Scale.Select(s => (float)s)];
+        meanDouble = standardizer.Mean;
+        scaleDouble = standardizer.Scale;
+        mean = [.. meanDouble.Select(m => (float)m)];
+        scale = [.. scaleDouble.Select(s => (float)s)];
         this.energy = energy;
         scratchLength = mean.Length + energy.ScratchLength;
     }
@@ -41,7 +45,10 @@ internal sealed class ManagedScorer
         return ManagedEnergy.TryCreate(energyFunction) is { } managed ? new ManagedScorer(standardizer, managed) : null;
     }
 
-    /// <summary>E(u) and -E(u) + <paramref name="logDensityOffset"/> for each row (row-major, finite values).</summary>
+    /// <summary>
+    /// E(u) and -E(u) + <paramref name="logDensityOffset"/> for each row (row-major, finite values), with u clamped and
+    /// the excess penalized by the rule of <see cref="InputRange"/>.
+    /// </summary>
     public void Score(ReadOnlySpan<float> rows, Span<float> energies, Span<float> logDensities, double logDensityOffset)
     {
         int dimension = mean.Length;
@@ -53,8 +60,20 @@ internal sealed class ManagedScorer
             for (int r = 0; r < energies.Length; r++)
             {
                 var x = rows.Slice(r * dimension, dimension);
-                for (int i = 0; i < dimension; i++) u[i] = (x[i] - mean[i]) / scale[i];
-                float e = (float)energy.Evaluate(u, scratch);
+                bool outside = false;
+                for (int i = 0; i < dimension; i++)
+                {
+                    float value = (x[i] - mean[i]) / scale[i];
+                    if (Math.Abs(value) > InputRange.Bound)
+                    {
+                        outside = true;
+                        value = Math.Clamp(value, -(float)InputRange.Bound, (float)InputRange.Bound);
+                    }
+                    u[i] = value;
+                }
+                double evaluated = energy.Evaluate(u, scratch);
+                if (outside) evaluated += InputRange.Penalty(x, meanDouble, scaleDouble);
+                float e = (float)evaluated;
                 energies[r] = e;
                 logDensities[r] = (float)(-(double)e + logDensityOffset);
             }

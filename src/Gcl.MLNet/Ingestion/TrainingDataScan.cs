@@ -54,7 +54,7 @@ internal sealed class TrainingDataScan
     public int ValidationCount => validation.Count;
 
     /// <summary>Runs the pass.</summary>
-    /// <exception cref="ArgumentException">A row is invalid under <see cref="InvalidRowHandling.Reject"/>, or too few rows remain.</exception>
+    /// <exception cref="ArgumentException">A row is invalid under <see cref="InvalidRowHandling.Reject"/>, too few rows remain, or every feature is constant (no spread).</exception>
     public static TrainingDataScan Run(IDataView data, DataViewSchema.Column column, InvalidRowHandling handling, double validationFraction, long seed)
     {
         var pass = new Pass(data, column, handling, validationFraction, seed);
@@ -62,6 +62,7 @@ internal sealed class TrainingDataScan
         if (!rows.MoveNext()) throw TooFew(column.Name, 0, pass.Skipped);
         var standardizer = Standardizer.Fit(Continue(rows));
         if (pass.Valid < MinimumRows) throw TooFew(column.Name, pass.Valid, pass.Skipped);
+        if (standardizer.ConstantFeatures.Count == standardizer.Dimension) throw NoSpread(column.Name, standardizer.Dimension, pass.Valid);
         var validationRows = pass.Validation;
         var extra = new List<(double Draw, long Row, float[] Values)>();
         while (pass.Reserve.TryDequeue(out var candidate, out double negativeDraw)) extra.Add((-negativeDraw, candidate.Row, candidate.Values));
@@ -87,6 +88,12 @@ internal sealed class TrainingDataScan
         }
         while (rows.MoveNext());
     }
+
+    // Every feature constant (all rows identical, or every column constant): no density can be fitted.
+    private static ArgumentException NoSpread(string column, int dimension, long rows) => new(
+        $"The training data have no spread: all {dimension} features of column '{column}' are constant over the {rows} rows " +
+        $"(relative spread at most {Standardizer.ConstantTolerance:0e0}), so every row is the same point and no density can be fitted. " +
+        "Train on data whose rows differ.", "input");
 
     private static ArgumentException TooFew(string column, long valid, long skipped)
     {

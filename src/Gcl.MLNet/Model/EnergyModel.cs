@@ -11,13 +11,20 @@ namespace Gcl.MLNet;
 /// A fitted energy model, independent of ML.NET: the standardizer, the energy E, the flow generator q, the
 /// importance-sampled log Z with its diagnostics, the anomaly threshold and the training summary.
 /// <c>LogDensity(x) = -E(u) - log Zhat - sum(log s)</c> with <c>u = (x - m) / s</c>: normalized, in the data's raw units.
-/// Scoring is batched and safe to call from several threads at once.
+/// Scoring is batched and safe to call from several threads at once. <see cref="Dispose"/> may race with scoring:
+/// calls already running finish normally, calls that start later throw <see cref="ObjectDisposedException"/>, and the
+/// native memory is freed when the last running call leaves.
 /// </summary>
 public sealed class EnergyModel : IDisposable
 {
     private readonly ScalarType dtype;
     private readonly Lazy<ManagedScorer?> managedScorer;
+    private readonly object gate = new();
+    private int activeCalls;
     private bool disposed;
+    private bool released;
+    private readonly double[] mean;
+    private readonly double[] scale;
 
     /// <summary>Wraps what training fitted; the model owns its modules from here on.</summary>
     internal EnergyModel(TrainingResult fitted)
@@ -33,6 +40,8 @@ public sealed class EnergyModel : IDisposable
         ScoreThreshold = scoreThreshold;
         Summary = summary;
         dtype = generator.parameters().First().dtype;
+        mean = standardizer.Mean;
+        scale = standardizer.Scale;
         energy.eval();
         generator.eval();
         managedScorer = new(() => ManagedScorer.TryCreate(standardizer, energy, dtype));
@@ -60,6 +69,19 @@ public sealed class EnergyModel : IDisposable
 
     internal NormalizingFlow Generator { get; }
 
+    /// <summary>
+    /// The input-range rule of every scoring path: standardized features are clamped to [-InputBound, InputBound]
+    /// (1,000 training standard deviations) and the energy gets the finite excess penalty
+    /// sum_j max(0, ln(|x_j - m_j| / s_j) - ln InputBound), so any finite row scores finite and as anomalous.
+    /// </summary>
+    internal const double InputBound = InputRange.Bound;
+
+    /// <summary>
+    /// Most values (rows times features) one <see cref="Sample"/> call or one sample view may produce: 2^28, a
+    /// gigabyte of float32 features. Larger counts are refused up front instead of failing in the allocator.
+    /// </summary>
+    public const long MaximumSampleValues = 1L << 28;
+
     /// <summary>Energy and normalized raw-unit log-density of rows given row-major in <paramref name="rows"/>.</summary>
     /// <param name="rows">Row-major features, a multiple of <see cref="FeatureCount"/> long, all finite.</param>
     /// <param name="energy">Receives E(u) per row.</param>
@@ -68,7 +90,7 @@ public sealed class EnergyModel : IDisposable
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public void Score(ReadOnlySpan<float> rows, Span<float> energy, Span<float> logDensity)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        using var lease = Enter();
         int count = RowCount(rows.Length);
         if (energy.Length != count || logDensity.Length != count)
             throw new ArgumentException($"Expected output spans of {count} values for {count} rows.");
@@ -86,7 +108,9 @@ public sealed class EnergyModel : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = tensor(rows.ToArray(), new long[] { count, FeatureCount }).to(dtype);
-        var e = Energy.forward(Standardizer.Apply(x)).to(ScalarType.Float64);
+        var u = Standardizer.Apply(x).Clamped(-InputRange.Bound, InputRange.Bound);
+        var e = Energy.forward(u).to(ScalarType.Float64);
+        if (InputRange.AnyOutside(rows, mean, scale)) e = e.Plus(Penalties(rows, count));
         var log = e.neg().Plus(-Partition.LogZ + Standardizer.LogDetToRaw);
         e.to(ScalarType.Float32).data<float>().CopyTo(energy);
         log.to(ScalarType.Float32).data<float>().CopyTo(logDensity);
@@ -96,11 +120,12 @@ public sealed class EnergyModel : IDisposable
     /// <param name="count">Number of rows, at least 0.</param>
     /// <param name="seed">Seed of the draw.</param>
     /// <returns>Row-major samples, their energies and log-densities.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or count times the feature count exceeds <see cref="MaximumSampleValues"/>.</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public (float[] Rows, float[] Energy, float[] LogDensity) Sample(int count, long seed)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        using var lease = Enter();
+        CheckSampleCount(count, nameof(count));
         if (count == 0) return ([], [], []);
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
@@ -114,17 +139,96 @@ public sealed class EnergyModel : IDisposable
         return (rows, energy, logDensity);
     }
 
+    /// <summary>Throws unless <paramref name="count"/> rows can be drawn: at least 0 and within <see cref="MaximumSampleValues"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The count is out of range; the message gives the limit.</exception>
+    internal void CheckSampleCount(long count, string paramName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count, paramName);
+        if (count * FeatureCount > MaximumSampleValues)
+        {
+            throw new ArgumentOutOfRangeException(paramName, count,
+                $"Cannot draw {count} rows of {FeatureCount} features: at most {MaximumSampleValues / FeatureCount} rows ({MaximumSampleValues} values) per call; draw in several calls.");
+        }
+    }
+
+    /// <summary>
+    /// Holds the model's native modules alive until the returned lease is disposed (services over the model, such as
+    /// ONNX export and saving, take one around their use of the modules).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    internal Lease Enter()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            activeCalls++;
+        }
+        return new Lease(this);
+    }
+
+    /// <summary>Whether the native modules have been freed (after <see cref="Dispose"/>, once no call is running).</summary>
+    internal bool IsReleased
+    {
+        get
+        {
+            lock (gate) return released;
+        }
+    }
+
     /// <summary>Throws if the model was disposed (for services over the model, such as ONNX export).</summary>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
-    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+    internal void ThrowIfDisposed()
+    {
+        lock (gate) ObjectDisposedException.ThrowIf(disposed, this);
+    }
 
-    /// <inheritdoc />
+    /// <summary>Frees the native memory now, or when the last running call leaves; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        if (disposed) return;
-        disposed = true;
+        lock (gate)
+        {
+            if (disposed) return;
+            disposed = true;
+            if (activeCalls > 0) return;
+            released = true;
+        }
+        Release();
+    }
+
+    private void Leave()
+    {
+        lock (gate)
+        {
+            activeCalls--;
+            if (!disposed || activeCalls > 0 || released) return;
+            released = true;
+        }
+        Release();
+    }
+
+    private void Release()
+    {
         Energy.Dispose();
         Generator.Dispose();
+    }
+
+    // The excess penalties of the input-range rule, per row, as a float64 [count] tensor.
+    private Tensor Penalties(ReadOnlySpan<float> rows, int count)
+    {
+        var penalties = new double[count];
+        for (int r = 0; r < count; r++) penalties[r] = InputRange.Penalty(rows.Slice(r * FeatureCount, FeatureCount), mean, scale);
+        return tensor(penalties);
+    }
+
+    /// <summary>A running call on the model; disposing it lets a pending <see cref="Dispose"/> free the modules.</summary>
+    internal readonly struct Lease : IDisposable
+    {
+        private readonly EnergyModel? model;
+
+        internal Lease(EnergyModel model) => this.model = model;
+
+        /// <inheritdoc />
+        public void Dispose() => model?.Leave();
     }
 
     private int RowCount(int length)

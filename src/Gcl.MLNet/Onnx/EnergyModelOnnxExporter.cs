@@ -11,7 +11,9 @@ namespace Gcl.MLNet.Onnx;
 /// raw rows in, <c>Energy</c>, <c>LogDensity = -E(u) - log Z - sum(log s)</c>, <c>Score = -LogDensity</c> and
 /// <c>PredictedLabel = Score &gt; threshold</c> out, with standardization and log Z inside the graph. Sampling:
 /// standard-normal <c>Noise</c> in, the generator's <c>Samples</c> in raw units with their <c>Energy</c> and
-/// <c>LogDensity</c> out. Both carry the model's facts as metadata properties (keys below).
+/// <c>LogDensity</c> out. The scoring graph applies the input-range rule of <see cref="EnergyModel.InputBound"/>; on NaN
+/// input it returns NaN Energy, LogDensity and Score and a false PredictedLabel, on ±infinity Energy and Score +inf,
+/// LogDensity -inf and a true PredictedLabel (a graph cannot throw). Both carry the model's facts as metadata properties (keys below).
 /// </summary>
 internal static class EnergyModelOnnxExporter
 {
@@ -43,7 +45,7 @@ internal static class EnergyModelOnnxExporter
         IReadOnlyList<string>? featureNames = null, OnnxEmitters? emitters = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        model.ThrowIfDisposed();
+        using var lease = model.Enter();
         ArgumentException.ThrowIfNullOrWhiteSpace(inputName);
         if (ScoringOutputs.Contains(inputName, StringComparer.Ordinal))
         {
@@ -52,8 +54,10 @@ internal static class EnergyModelOnnxExporter
         return Export(model, featureNames, "scoring", graph =>
         {
             var x = graph.AddInput(inputName, DataType.Float, model.FeatureCount);
-            var u = graph.Standardize(x, model.Standardizer.Mean, model.Standardizer.Scale);
-            var energy = (emitters ?? OnnxEmitters.Standard()).Emit(graph, model.Energy, u);
+            var mean = model.Standardizer.Mean;
+            var scale = model.Standardizer.Scale;
+            var (u, penalty) = graph.ClampInputRange(x, graph.Standardize(x, mean, scale), mean, scale, EnergyModel.InputBound);
+            var energy = graph.Add((emitters ?? OnnxEmitters.Standard()).Emit(graph, model.Energy, u), penalty);
             var logDensity = LogDensity(graph, model, energy);
             var score = graph.Neg(logDensity);
             graph.AddOutput(energy, EnergyOutput, DataType.Float);
@@ -72,7 +76,7 @@ internal static class EnergyModelOnnxExporter
     public static byte[] Sampling(EnergyModel model, IReadOnlyList<string>? featureNames = null, OnnxEmitters? emitters = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        model.ThrowIfDisposed();
+        using var lease = model.Enter();
         return Export(model, featureNames, "sampling", graph =>
         {
             var registry = emitters ?? OnnxEmitters.Standard();

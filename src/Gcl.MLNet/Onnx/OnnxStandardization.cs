@@ -33,6 +33,30 @@ internal static class OnnxStandardization
         return graph.Add(graph.Mul(u, s), m);
     }
 
+    /// <summary>
+    /// Appends the input-range rule (see <see cref="EnergyModel.InputBound"/>): <c>clip(u, -bound, bound)</c> for the
+    /// energy network, and the excess penalty <c>sum_j max(0, ln|x_j - m_j| - ln s_j - ln bound)</c> per row, with
+    /// <c>|x - m|</c> computed as <c>2 |x/2 - m/2|</c> so float32 cannot overflow for any finite x.
+    /// </summary>
+    /// <param name="graph">The graph under construction.</param>
+    /// <param name="x">Value name of the raw rows [N, d].</param>
+    /// <param name="u">Value name of the standardized rows [N, d].</param>
+    /// <param name="mean">Per-feature means (length d).</param>
+    /// <param name="scale">Per-feature positive, finite scales (length d).</param>
+    /// <param name="bound">The clamp of the standardized values.</param>
+    /// <returns>The clamped rows [N, d] and the penalty [N].</returns>
+    public static (string Clamped, string Penalty) ClampInputRange(this OnnxGraphBuilder graph, string x, string u,
+        IReadOnlyList<double> mean, IReadOnlyList<double> scale, double bound)
+    {
+        var clamped = graph.Clip(u, (float)-bound, (float)bound);
+        var halfMean = graph.AddInitializer("range_half_mean", mean.Select(m => 0.5 * m).ToArray(), mean.Count);
+        var offset = graph.AddInitializer("range_log_offset", scale.Select(s => Math.Log(2) - Math.Log(s) - Math.Log(bound)).ToArray(), scale.Count);
+        var half = graph.Sub(graph.Mul(x, graph.Scalar(0.5f)), halfMean);
+        var logDistance = graph.Add(graph.Log(graph.Max(half, graph.Neg(half))), offset);
+        var penalty = graph.ReduceSum(graph.Max(logDistance, graph.Scalar(0f)), [1]);
+        return (clamped, penalty);
+    }
+
     private static (string Mean, string Scale) Statistics(OnnxGraphBuilder graph, IReadOnlyList<double> mean, IReadOnlyList<double> scale)
     {
         if (mean.Count != scale.Count)

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Reflection;
+using System.Text;
 using System.Text.Json;
 using Gcl.MLNet.Flows;
 using static TorchSharp.torch;
@@ -7,7 +8,8 @@ using static TorchSharp.torch;
 namespace Gcl.MLNet.Persistence;
 
 /// <summary>
-/// The model file: a zip with <c>manifest.json</c> (see <see cref="ModelManifest"/>), <c>energy.bin</c> and
+/// The model file: a zip with <c>manifest.json</c> (see <see cref="ModelManifest"/>), <c>manifest.sha256</c> (its
+/// SHA-256), <c>energy.bin</c> and
 /// <c>generator.bin</c> (TorchSharp <c>Module.save</c>), and any <see cref="ArchiveEntry"/> extras. Reading checks the
 /// format name and version, every size against the feature count, and every entry's length and SHA-256, and checks
 /// the weights' layout before TorchSharp sees them; any failure is an <see cref="InvalidDataException"/> that says what
@@ -24,6 +26,22 @@ internal static class ModelArchive
     /// <summary>The generator flow's weights.</summary>
     public const string GeneratorEntry = "generator.bin";
 
+    /// <summary>
+    /// The lower-case hex SHA-256 of <see cref="ManifestEntry"/>'s bytes (the manifest holds every other entry's
+    /// digest, so together they cover every byte that affects scores). Not listed in the manifest, so readers of
+    /// format version 1 that predate it ignore it.
+    /// </summary>
+    public const string ManifestDigestEntry = "manifest.sha256";
+
+    /// <summary>Most bytes all entries together may expand to.</summary>
+    public const long MaximumTotalBytes = 1L << 30;
+
+    /// <summary>Largest ratio of an entry's expanded to its stored length, for entries over 1 MiB (weights and ONNX compress about 1.1x; zeros about 1000x).</summary>
+    public const double MaximumCompressionRatio = 16;
+
+    /// <summary>Extra entries (such as model.onnx) may expand to at most this many times the two weight entries, plus 16 MiB.</summary>
+    public const int MaximumExtraToWeightsRatio = 4;
+
     private const long MaximumManifestBytes = 64L << 20;
     private const long MaximumEntryBytes = 1L << 30;
     private static readonly DateTimeOffset FixedTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -33,10 +51,11 @@ internal static class ModelArchive
     public static void Write(Stream stream, ArchivedModel content)
     {
         var model = content.Model;
+        using var lease = model.Enter();
         var entries = new List<ArchiveEntry> { new(EnergyEntry, Serialize(model.Energy)), new(GeneratorEntry, Serialize(model.Generator)) };
         foreach (var extra in content.Extra)
         {
-            if (!IsPlainName(extra.Name) || extra.Name == ManifestEntry || entries.Any(e => e.Name == extra.Name))
+            if (!IsPlainName(extra.Name) || extra.Name is ManifestEntry or ManifestDigestEntry || entries.Any(e => e.Name == extra.Name))
             {
                 throw new ArgumentException($"'{extra.Name}' cannot be added to a model archive: reserved, repeated or not a plain file name.", nameof(content));
             }
@@ -61,7 +80,9 @@ internal static class ModelArchive
             Entries = entries.ToDictionary(e => e.Name, e => EntryDigest.Of(e.Content)),
         };
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-        WriteEntry(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson.Options));
+        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson.Options);
+        WriteEntry(zip, ManifestEntry, manifestBytes);
+        WriteEntry(zip, ManifestDigestEntry, Encoding.ASCII.GetBytes(EntryDigest.Of(manifestBytes).Sha256));
         foreach (var entry in entries) WriteEntry(zip, entry.Name, entry.Content);
     }
 
@@ -74,33 +95,85 @@ internal static class ModelArchive
         {
             zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (IsZipError(e))
         {
             throw new InvalidDataException($"Not a Gcl.MLNet energy model: the file is not a readable zip archive, it may be truncated or of another format ({e.Message})", e);
         }
         using (zip)
         {
-            var manifest = ManifestReader.Read(zip, MaximumManifestBytes);
-            var contents = manifest.Entries.ToDictionary(e => e.Key, e => ReadVerified(zip, e.Key, e.Value));
-            foreach (var required in new[] { EnergyEntry, GeneratorEntry })
-            {
-                if (!contents.ContainsKey(required)) throw new InvalidDataException($"The model file's manifest does not list {required}.");
-            }
-            Standardizer standardizer;
             try
             {
-                var saved = manifest.Standardizer;
-                standardizer = new Standardizer(saved.Mean, saved.Scale, saved.ConstantFeatures);
+                return Read(zip);
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is not InvalidDataException && IsZipError(e))
             {
-                throw new InvalidDataException($"The model file's standardizer is invalid: {e.Message}", e);
+                throw new InvalidDataException($"The model file is damaged: its zip structure cannot be read ({e.Message})", e);
             }
-            var model = Rebuild(manifest, standardizer, contents[EnergyEntry], contents[GeneratorEntry]);
-            var extra = contents.Where(c => c.Key is not EnergyEntry and not GeneratorEntry).Select(c => new ArchiveEntry(c.Key, c.Value)).ToList();
-            return new ArchivedModel(model, manifest.FeatureColumn, manifest.FeatureNames, manifest.InvalidRows, manifest.Options, extra);
         }
     }
+
+    private static ArchivedModel Read(ZipArchive zip)
+    {
+        var manifest = ManifestReader.Read(zip, MaximumManifestBytes);
+        foreach (var required in new[] { EnergyEntry, GeneratorEntry })
+        {
+            if (!manifest.Entries.ContainsKey(required)) throw new InvalidDataException($"The model file's manifest does not list {required}.");
+        }
+        CheckSizes(zip, manifest);
+        var contents = manifest.Entries.ToDictionary(e => e.Key, e => ReadVerified(zip, e.Key, e.Value));
+        Standardizer standardizer;
+        try
+        {
+            var saved = manifest.Standardizer;
+            standardizer = new Standardizer(saved.Mean, saved.Scale, saved.ConstantFeatures);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The model file's standardizer is invalid: {e.Message}", e);
+        }
+        var model = Rebuild(manifest, standardizer, contents[EnergyEntry], contents[GeneratorEntry]);
+        var extra = contents.Where(c => c.Key is not EnergyEntry and not GeneratorEntry).Select(c => new ArchiveEntry(c.Key, c.Value)).ToList();
+        return new ArchivedModel(model, manifest.FeatureColumn, manifest.FeatureNames, manifest.InvalidRows, manifest.Options, extra);
+    }
+
+    // Every size is checked against the archive's own lengths before a byte of payload is read or a module built:
+    // each listed entry exists with the listed length, expands by a plausible ratio, the total is capped, extras stay
+    // within a multiple of the weights, and the weights are long enough for the architecture the manifest declares.
+    private static void CheckSizes(ZipArchive zip, ModelManifest manifest)
+    {
+        long total = 0, weights = 0, extras = 0;
+        foreach (var (name, digest) in manifest.Entries)
+        {
+            if (!IsPlainName(name) || name == ManifestEntry || name == ManifestDigestEntry) throw new InvalidDataException($"The model file's manifest lists an invalid entry name '{name}'.");
+            var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"The model file lacks {name}, which its manifest lists.");
+            if (digest.Length < 0 || digest.Length > MaximumEntryBytes || entry.Length != digest.Length)
+            {
+                throw new InvalidDataException($"The model file's {name} has {entry.Length} bytes; its manifest says {digest.Length} (the file was modified or damaged).");
+            }
+            if (entry.Length > 1 << 20 && entry.Length > MaximumCompressionRatio * Math.Max(entry.CompressedLength, 1))
+            {
+                throw new InvalidDataException($"The model file's {name} expands {entry.CompressedLength} stored bytes to {entry.Length}, more than a model's entries ever do ({MaximumCompressionRatio}x).");
+            }
+            total += entry.Length;
+            if (name is EnergyEntry or GeneratorEntry) weights += entry.Length;
+            else extras += entry.Length;
+        }
+        if (total > MaximumTotalBytes) throw new InvalidDataException($"The model file's entries expand to {total} bytes, more than the {MaximumTotalBytes} this library loads.");
+        if (extras > MaximumExtraToWeightsRatio * weights + (16L << 20))
+        {
+            throw new InvalidDataException($"The model file's extra entries hold {extras} bytes, more than {MaximumExtraToWeightsRatio} times its {weights} bytes of weights plus 16 MiB.");
+        }
+        var (energy, generator) = manifest.Architecture.MinimumWeightBytes(manifest.FeatureCount);
+        if (manifest.Entries[EnergyEntry].Length < energy || manifest.Entries[GeneratorEntry].Length < generator)
+        {
+            throw new InvalidDataException($"The model file's weights ({manifest.Entries[EnergyEntry].Length} and {manifest.Entries[GeneratorEntry].Length} bytes) " +
+                $"are too short for the {manifest.FeatureCount}-feature architecture its manifest declares (at least {energy:0} and {generator:0} bytes).");
+        }
+    }
+
+    // What .NET's zip reader and inflater throw on damaged archives (besides InvalidDataException).
+    private static bool IsZipError(Exception e) =>
+        e is InvalidDataException or IOException or NotSupportedException or ArgumentException or IndexOutOfRangeException or OverflowException;
 
     /// <summary>The version string written into manifests.</summary>
     public static string LibraryVersion { get; } =

@@ -40,6 +40,7 @@ internal static class TorchStateLayout
                 }
                 long byteCount = tensor.numel() * tensor.ElementSize;
                 if (stream.Length - stream.Position < byteCount) throw Invalid(entryName, $"tensor '{name}' is cut short");
+                CheckValues(bytes.AsSpan((int)stream.Position, (int)byteCount), tensor.dtype, entryName, name);
                 stream.Seek(byteCount, SeekOrigin.Current);
             }
             if (stream.Position != stream.Length) throw Invalid(entryName, $"{stream.Length - stream.Position} unexpected bytes follow the last tensor");
@@ -48,6 +49,33 @@ internal static class TorchStateLayout
         {
             throw Invalid(entryName, "it ends in the middle of a tensor header");
         }
+    }
+
+    /// <summary>Largest weight magnitude a model may hold: trained weights are of order 1 to 100 (standardized data).</summary>
+    public const double MaximumWeightMagnitude = 1e6;
+
+    // Float weights must be finite and of plausible size, checked in managed code before TorchSharp sees them.
+    private static void CheckValues(ReadOnlySpan<byte> values, ScalarType dtype, string entryName, string name)
+    {
+        int bad = -1;
+        double value = 0;
+        if (dtype == ScalarType.Float32)
+        {
+            var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(values);
+            for (int i = 0; i < floats.Length && bad < 0; i++)
+            {
+                if (!(Math.Abs(floats[i]) <= MaximumWeightMagnitude)) (bad, value) = (i, floats[i]);
+            }
+        }
+        else if (dtype == ScalarType.Float64)
+        {
+            var doubles = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(values);
+            for (int i = 0; i < doubles.Length && bad < 0; i++)
+            {
+                if (!(Math.Abs(doubles[i]) <= MaximumWeightMagnitude)) (bad, value) = (i, doubles[i]);
+            }
+        }
+        if (bad >= 0) throw Invalid(entryName, $"value {bad} of tensor '{name}' is {value}, not a finite weight of magnitude at most {MaximumWeightMagnitude:0e0}");
     }
 
     // Unsigned LEB128, as TorchSharp's BinaryWriter.Encode writes it.

@@ -16,11 +16,11 @@ public sealed class EnergyModelOptions
     /// <value>Default <see cref="EnergyNetworkKind.TiltedFlow"/>.</value>
     public EnergyNetworkKind EnergyNetwork { get; init; } = EnergyNetworkKind.TiltedFlow;
 
-    /// <summary>Hidden widths of the energy network (the tilt network for <see cref="EnergyNetworkKind.TiltedFlow"/>).</summary>
+    /// <summary>Hidden widths of the energy network (the tilt network for <see cref="EnergyNetworkKind.TiltedFlow"/>): 1 to 16 widths in [1, 4096].</summary>
     /// <value>Default 64, 64.</value>
     public IReadOnlyList<int> EnergyHiddenSizes { get; init; } = new[] { 64, 64 };
 
-    /// <summary>Largest |h| in nats for the tilted energy: how far the model may move from the warm-started flow.</summary>
+    /// <summary>Largest |h| in nats for the tilted energy: how far the model may move from the warm-started flow; in (0, 50].</summary>
     /// <value>Default 3.</value>
     public double TiltBound { get; init; } = 3;
 
@@ -32,11 +32,11 @@ public sealed class EnergyModelOptions
     /// <value>Default <see cref="FlowLayerKind.AffineCoupling"/>.</value>
     public FlowLayerKind FlowLayer { get; init; } = FlowOptions.Default.Kind;
 
-    /// <summary>Number of flow blocks (ActNorm, invertible linear, coupling).</summary>
+    /// <summary>Number of flow blocks (ActNorm, invertible linear, coupling), in [1, 64].</summary>
     /// <value>Default 4.</value>
     public int FlowBlocks { get; init; } = FlowOptions.Default.Blocks;
 
-    /// <summary>Width of the hidden layers of each coupling's conditioner.</summary>
+    /// <summary>Width of the hidden layers of each coupling's conditioner, in [1, 4096].</summary>
     /// <value>Default 64.</value>
     public int FlowHiddenWidth { get; init; } = FlowOptions.Default.HiddenWidth;
 
@@ -54,7 +54,7 @@ public sealed class EnergyModelOptions
     /// <value>Default 1000 (early stopping usually ends it sooner).</value>
     public int AdversarialIterations { get; init; } = AdversarialOptions.Default.Iterations;
 
-    /// <summary>Rows per mini-batch (data and generator batches alike), at least 2.</summary>
+    /// <summary>Rows per mini-batch (data and generator batches alike), in [2, 65 536].</summary>
     /// <value>Default 256.</value>
     public int BatchSize { get; init; } = AdversarialOptions.Default.BatchSize;
 
@@ -82,7 +82,7 @@ public sealed class EnergyModelOptions
     /// <value>Default 0.1.</value>
     public double ValidationFraction { get; init; } = 0.1;
 
-    /// <summary>Importance samples for the final log Z estimate.</summary>
+    /// <summary>Importance samples for the final log Z estimate, in [1000, 10 000 000].</summary>
     /// <value>Default 100 000.</value>
     public int PartitionSamples { get; init; } = 100_000;
 
@@ -95,7 +95,7 @@ public sealed class EnergyModelOptions
     public int? Seed { get; init; }
 
     /// <summary>
-    /// Threads torch may use inside one operation, a process-wide setting applied by <c>Fit</c>. Null means one: the
+    /// Threads torch may use inside one operation, a process-wide setting applied by <c>Fit</c>. In [1, 1024]; null means one: the
     /// networks are small, and more threads spin-wait against each other (and against any other work) on busy cores.
     /// </summary>
     /// <value>Default null (one thread).</value>
@@ -133,26 +133,31 @@ public sealed class EnergyModelOptions
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
+        // Upper bounds: each keeps a setting far from what exhausts memory or overflows; the model loader enforces
+        // the architecture ones (Persistence/ModelArchitecture), so every model a Fit produces also loads.
+        const int MaxEnergyLayers = 16, MaxWidth = 4096, MaxFlowBlocks = 64, MaxBatchSize = 65_536,
+            MaxPartitionSamples = 10_000_000, MaxThreads = 1024;
+        const double MaxTiltBound = 50;
         Require.Defined(Owner, nameof(EnergyNetwork), EnergyNetwork);
-        if (EnergyHiddenSizes is null || EnergyHiddenSizes.Count == 0 || EnergyHiddenSizes.Any(w => w <= 0))
-            throw Require.Invalid(Owner, nameof(EnergyHiddenSizes), EnergyHiddenSizes, "must list one or more positive widths");
-        Require.Positive(Owner, nameof(TiltBound), TiltBound);
+        if (EnergyHiddenSizes is null || EnergyHiddenSizes.Count == 0 || EnergyHiddenSizes.Count > MaxEnergyLayers || EnergyHiddenSizes.Any(w => w <= 0 || w > MaxWidth))
+            throw Require.Invalid(Owner, nameof(EnergyHiddenSizes), EnergyHiddenSizes, $"must list 1 to {MaxEnergyLayers} widths in [1, {MaxWidth}]");
+        Require.PositiveAtMost(Owner, nameof(TiltBound), TiltBound, MaxTiltBound);
         Require.NonNegative(Owner, nameof(Confinement), Confinement);
         Require.Defined(Owner, nameof(FlowLayer), FlowLayer);
-        Require.InRange(Owner, nameof(FlowBlocks), FlowBlocks, 1);
-        Require.InRange(Owner, nameof(FlowHiddenWidth), FlowHiddenWidth, 1);
+        Require.InRange(Owner, nameof(FlowBlocks), FlowBlocks, 1, MaxFlowBlocks);
+        Require.InRange(Owner, nameof(FlowHiddenWidth), FlowHiddenWidth, 1, MaxWidth);
         Require.InRange(Owner, nameof(WarmStartSteps), WarmStartSteps, 0);
         Require.InRange(Owner, nameof(AdversarialIterations), AdversarialIterations, 0);
-        Require.InRange(Owner, nameof(BatchSize), BatchSize, 2);
+        Require.InRange(Owner, nameof(BatchSize), BatchSize, 2, MaxBatchSize);
         Require.Positive(Owner, nameof(WarmStartLearningRate), WarmStartLearningRate);
         Require.Positive(Owner, nameof(EnergyLearningRate), EnergyLearningRate);
         Require.Positive(Owner, nameof(GeneratorLearningRate), GeneratorLearningRate);
         Require.NonNegative(Owner, nameof(EnergyPenalty), EnergyPenalty);
         Require.Positive(Owner, nameof(GradientClip), GradientClip);
         Require.Between(Owner, nameof(ValidationFraction), ValidationFraction, 0, 0.5);
-        Require.InRange(Owner, nameof(PartitionSamples), PartitionSamples, 1000);
+        Require.InRange(Owner, nameof(PartitionSamples), PartitionSamples, 1000, MaxPartitionSamples);
         Require.Between(Owner, nameof(Contamination), Contamination, 0, 0.5);
-        if (Threads is int threads) Require.InRange(Owner, nameof(Threads), threads, 1);
+        if (Threads is int threads) Require.InRange(Owner, nameof(Threads), threads, 1, MaxThreads);
         if (TimeBudget is { } budget && budget <= TimeSpan.Zero) throw Require.Invalid(Owner, nameof(TimeBudget), budget, "must be positive or null");
         Require.Defined(Owner, nameof(InvalidRows), InvalidRows);
     }

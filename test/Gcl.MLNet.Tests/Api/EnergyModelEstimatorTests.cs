@@ -58,7 +58,7 @@ public sealed class EnergyModelEstimatorTests(TrainedModel trained)
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Fit(trained.Training));
 
-        Assert.Equal("EnergyModelOptions.BatchSize must be at least 2; got 1. (Parameter 'BatchSize')\nActual value was 1.", error.Message);
+        Assert.Equal("EnergyModelOptions.BatchSize must be in [2, 65536]; got 1. (Parameter 'BatchSize')\nActual value was 1.", error.Message);
     }
 
     [Fact]

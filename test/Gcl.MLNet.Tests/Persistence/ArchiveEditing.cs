@@ -41,14 +41,23 @@ internal static class ArchiveEditing
         Zip(Entries(archive).Select(e => (e.Key, Content: edit(e.Key, e.Value))).Where(e => e.Content is not null)
             .Select(e => KeyValuePair.Create(e.Key, e.Content!)));
 
-    /// <summary>The archive with its manifest JSON changed by <paramref name="edit"/>.</summary>
-    public static byte[] EditManifest(byte[] archive, Action<JsonObject> edit) => Edit(archive, (name, content) =>
+    /// <summary>
+    /// The archive with its manifest JSON changed by <paramref name="edit"/> and, as a careful forger would, its
+    /// <c>manifest.sha256</c> recomputed (so the checks behind the digest are what the edit meets).
+    /// </summary>
+    public static byte[] EditManifest(byte[] archive, Action<JsonObject> edit)
     {
-        if (name != ModelArchive.ManifestEntry) return content;
-        var manifest = JsonNode.Parse(content)!.AsObject();
-        edit(manifest);
-        return Encoding.UTF8.GetBytes(manifest.ToJsonString());
-    });
+        byte[]? edited = null;
+        var withManifest = Edit(archive, (name, content) =>
+        {
+            if (name != ModelArchive.ManifestEntry) return content;
+            var manifest = JsonNode.Parse(content)!.AsObject();
+            edit(manifest);
+            return edited = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        });
+        return Edit(withManifest, (name, content) =>
+            name == ModelArchive.ManifestDigestEntry && edited is not null ? Encoding.ASCII.GetBytes(EntryDigest.Of(edited).Sha256) : content);
+    }
 
     /// <summary>Replaces an entry and records its new digest in the manifest, as a careful forger would.</summary>
     public static byte[] Forge(byte[] archive, string name, byte[] content)

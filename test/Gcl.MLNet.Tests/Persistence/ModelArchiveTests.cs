@@ -41,7 +41,7 @@ public sealed class ModelArchiveTests(TrainedModel trained)
     {
         var entries = ArchiveEditing.Entries(Save(trained.Transformer));
 
-        Assert.Equal(["energy.bin", "generator.bin", "manifest.json", "model.onnx"], entries.Keys.Order());
+        Assert.Equal(["energy.bin", "generator.bin", "manifest.json", "manifest.sha256", "model.onnx"], entries.Keys.Order());
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(entries["manifest.json"])!;
         Assert.Equal("Gcl.MLNet.EnergyModel", (string?)manifest["format"]);
         Assert.Equal(1, (int?)manifest["formatVersion"]);

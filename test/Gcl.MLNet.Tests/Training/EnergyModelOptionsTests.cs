@@ -6,14 +6,14 @@ public sealed class EnergyModelOptionsTests
 {
     public static TheoryData<EnergyModelOptions, string, string> Invalid => new()
     {
-        { new EnergyModelOptions { EnergyHiddenSizes = [] }, "EnergyHiddenSizes", "must list one or more positive widths; got []" },
-        { new EnergyModelOptions { EnergyHiddenSizes = [8, 0] }, "EnergyHiddenSizes", "must list one or more positive widths; got [8, 0]" },
-        { new EnergyModelOptions { TiltBound = double.NaN }, "TiltBound", "must be a finite number > 0; got NaN" },
-        { new EnergyModelOptions { BatchSize = 1 }, "BatchSize", "must be at least 2; got 1" },
+        { new EnergyModelOptions { EnergyHiddenSizes = [] }, "EnergyHiddenSizes", "must list 1 to 16 widths in [1, 4096]; got []" },
+        { new EnergyModelOptions { EnergyHiddenSizes = [8, 0] }, "EnergyHiddenSizes", "must list 1 to 16 widths in [1, 4096]; got [8, 0]" },
+        { new EnergyModelOptions { TiltBound = double.NaN }, "TiltBound", "must be a number in (0, 50]; got NaN" },
+        { new EnergyModelOptions { BatchSize = 1 }, "BatchSize", "must be in [2, 65536]; got 1" },
         { new EnergyModelOptions { ValidationFraction = 0.5 }, "ValidationFraction", "must be in (0, 0.5); got 0.5" },
-        { new EnergyModelOptions { PartitionSamples = 999 }, "PartitionSamples", "must be at least 1000; got 999" },
+        { new EnergyModelOptions { PartitionSamples = 999 }, "PartitionSamples", "must be in [1000, 10000000]; got 999" },
         { new EnergyModelOptions { Contamination = 0 }, "Contamination", "must be in (0, 0.5); got 0" },
-        { new EnergyModelOptions { Threads = 0 }, "Threads", "must be at least 1; got 0" },
+        { new EnergyModelOptions { Threads = 0 }, "Threads", "must be in [1, 1024]; got 0" },
         { new EnergyModelOptions { EnergyNetwork = (EnergyNetworkKind)99 }, "EnergyNetwork", "must be one of TiltedFlow, Mlp; got 99" },
         { new EnergyModelOptions { FlowLayer = (FlowLayerKind)99 }, "FlowLayer", "must be one of AffineCoupling, RationalQuadraticSpline; got 99" },
         { new EnergyModelOptions { InvalidRows = (InvalidRowHandling)99 }, "InvalidRows", "must be one of Reject, Skip; got 99" },
