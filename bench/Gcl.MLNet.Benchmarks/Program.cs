@@ -9,7 +9,7 @@ const string Usage = """
                            every benchmark in one run, one markdown report (printed and written to FILE.md,
                            default benchmark-summary.md): machine limit, threads, scoring, training, memory,
                            peers, quality, targets; --threads fixes torch's threads (default: the measured winner)
-      fit-time [--data DIR] [--largest ROWS] [--seeds N] [--out FILE.md]
+      fit-time [--data DIR] [--largest ROWS] [--seeds N] [--sets a,b] [--out FILE.md]
                            Fit at the defaults (default threads) on every data set, synthetic sizes up to
                            --largest (default 1,000,000) and the concurrency check, as a markdown table
                            (default fit-time.md); the summary runs the same section

@@ -3,7 +3,10 @@ using Microsoft.ML;
 
 namespace Gcl.MLNet.Benchmarks.Summary;
 
-/// <summary><c>fit-time [--data DIR] [--largest ROWS] [--seeds N] [--out FILE.md]</c>: the summary's fit-time section on its own.</summary>
+/// <summary>
+/// <c>fit-time [--data DIR] [--largest ROWS] [--seeds N] [--sets a,b] [--out FILE.md]</c>: the summary's fit-time
+/// section on its own; <c>--sets</c> runs only the named data sets (and the check named <c>concurrency</c>).
+/// </summary>
 internal static class FitTimeCommand
 {
     /// <summary>Runs it with the arguments after the word <c>fit-time</c>.</summary>
@@ -16,7 +19,8 @@ internal static class FitTimeCommand
         string output = SummaryCommand.Option(args, "--out") ?? "fit-time.md";
         var report = new MarkdownReport();
         report.Line(MachineDescription.Describe());
-        FitTimeSection.Run(report, new MLContext(seed: 1), data, largest, seeds);
+        var sets = SummaryCommand.Option(args, "--sets")?.Split(',').ToHashSet();
+        FitTimeSection.Run(report, new MLContext(seed: 1), data, largest, seeds, sets);
         File.WriteAllText(output, report.ToString());
         Console.WriteLine(report.ToString());
         return 0;

@@ -16,20 +16,22 @@ internal static class FitTimeSection
     private static readonly string[] AnomalySets = ["wbc", "wine", "glass", "pima"];
     private static readonly string[] DensitySets = ["wdbc", "vehicle_deq", "letter_deq"];
 
-    /// <summary>Runs the section; <paramref name="largest"/> caps the synthetic sizes (rows).</summary>
-    public static List<FitTime> Run(MarkdownReport report, MLContext mlContext, string dataDirectory, long largest, int seeds = 3)
+    /// <summary>Runs the section; <paramref name="largest"/> caps the synthetic sizes (rows), <paramref name="sets"/> picks data sets (and "concurrency").</summary>
+    public static List<FitTime> Run(MarkdownReport report, MLContext mlContext, string dataDirectory, long largest, int seeds = 3,
+        IReadOnlySet<string>? sets = null)
     {
+        bool Wanted(string set) => sets is null || sets.Contains(set);
         report.Heading("Fit time at the defaults");
         report.Line("Each Fit runs through `mlContext.Transforms.EnergyModel(\"Features\", new EnergyModelOptions { Seed = s })`, default threads, " +
             "nothing else of this benchmark running; quality is AUROC (anomaly sets: fit on all rows, score the same rows) or the mean held-out " +
             "log-likelihood in nats per row, standardized units (density sets, and synthetic rows scored on 20,000 fresh rows).");
         var fits = new List<FitTime>();
-        foreach (var set in AnomalySets)
+        foreach (var set in AnomalySets.Where(Wanted))
         {
             var (features, labels) = CsvTable.Load(Path.Combine(dataDirectory, $"{set}.csv")).Split("label");
             for (int seed = 0; seed < seeds; seed++) fits.Add(Anomaly(mlContext, set, features, labels, seed));
         }
-        foreach (var set in DensitySets)
+        foreach (var set in DensitySets.Where(Wanted))
         {
             var train = CsvTable.Load(Path.Combine(dataDirectory, $"density_{set}_train.csv")).Rows;
             var test = CsvTable.Load(Path.Combine(dataDirectory, $"density_{set}_test.csv")).Rows;
@@ -41,7 +43,7 @@ internal static class FitTimeSection
             fits.Add(rows >= 1_000_000 ? StreamedFromCsv(mlContext, rows, d, test) : Density(mlContext, $"synthetic {rows / 1000}k x {d}", SyntheticRows.Create(rows, d, seed: 7), test, seed: 0));
         }
         report.Table(FitTime.Header, fits.Select(f => f.Cells()).ToList());
-        Concurrency(report, mlContext, dataDirectory);
+        if (Wanted("concurrency")) Concurrency(report, mlContext, dataDirectory);
         return fits;
     }
 

@@ -54,7 +54,7 @@ internal static class SummaryCommand
             report.Line($"The sections below run with **{threads} torch thread{(threads == 1 ? "" : "s")}** ({(requested is null ? "the winner above" : "--threads")}).");
 
             var scoring = Wanted("scoring") ? ScoringSection.Run(report, mlContext, models, threads, limit) : [];
-            var training = Wanted("training") ? TrainingSection.Run(report, mlContext, threads, limit) : null;
+            var training = Wanted("training") ? TrainingSection.Run(report, mlContext, threads, limit, dataDirectory) : null;
             var memory = Wanted("memory") ? MemorySection.Run(report, mlContext, models[0], scoredRows, threads) : [];
             if (Wanted("peers") && scoring.Count > 0) PeerSpeedSection.Run(report, mlContext, models, scoring, threads);
             if (Wanted("quality")) QualitySection.Run(report, mlContext, dataDirectory, threads);

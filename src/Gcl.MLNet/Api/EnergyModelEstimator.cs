@@ -79,7 +79,7 @@ public sealed class EnergyModelEstimator : IEstimator<EnergyModelTransformer>
         limits.ThrowIfCanceled();
         Announce(channel, scan, dimension, seed);
         EnergyModel model;
-        var source = TrainingBatches.Create(input, column, scan);
+        var source = TrainingBatches.Create(input, column, scan, Options.InvalidRows);
         // Modules are created inside Train, outside any dispose scope: their parameters must outlive it.
         try
         {

@@ -21,7 +21,7 @@ namespace Gcl.MLNet.Flows;
 /// as an improvement, at least 0.</param>
 /// <param name="EvaluationBatchSize">Rows per forward pass when scoring the validation set, at least 1.</param>
 internal sealed record MaximumLikelihoodOptions(
-    int MaxSteps = 2000,
+    int MaxSteps = 5000,
     double LearningRate = 1e-3,
     double WeightDecay = 1e-4,
     double GradientClipNorm = 10.0,

@@ -13,9 +13,13 @@ namespace Gcl.MLNet.Ingestion;
 /// validation rows and the rows with NaN or infinity, shuffles through a bounded <see cref="ShuffleBuffer"/>, and
 /// standardizes each batch. Memory is bounded by the buffer, whatever the data set's size.
 /// </summary>
-internal sealed class DataViewBatchSource(IDataView data, DataViewSchema.Column column, Standardizer standardizer, IReadOnlySet<long> excluded)
+internal sealed class DataViewBatchSource(IDataView data, DataViewSchema.Column column, Standardizer standardizer, IReadOnlySet<long> excluded,
+    InvalidRowHandling invalidRows = InvalidRowHandling.Skip)
     : IBatchSource
 {
+    // Passes over the data so far, the training data scan being the first.
+    private int passes = 1;
+
     /// <summary>Most rows the shuffle buffer holds.</summary>
     public const int MaximumShuffleRows = 65_536;
 
@@ -29,6 +33,7 @@ internal sealed class DataViewBatchSource(IDataView data, DataViewSchema.Column 
     public IEnumerable<Tensor> Epoch(int batchSize, Generator generator)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        int pass = ++passes;
         int d = Dimension;
         // The epoch's shuffle is seeded from the trainer's generator, so the whole run follows from one seed.
         var draw = randint(0, int.MaxValue, [2], dtype: ScalarType.Int64, generator: generator).data<long>().ToArray();
@@ -45,7 +50,7 @@ internal sealed class DataViewBatchSource(IDataView data, DataViewSchema.Column 
             {
                 if (excluded.Contains(cursor.Position)) continue;
                 getter(ref buffer);
-                if (buffer.Length != d || FeatureRow.CopyDense(buffer, row) >= 0) continue;
+                if (!IsValid(buffer, row, cursor.Position, pass)) continue;
                 if (shuffle.Add(row, batch.AsSpan(filled * d, d)) && ++filled == batchSize)
                 {
                     yield return Standardized(batch, filled);
@@ -79,17 +84,31 @@ internal sealed class DataViewBatchSource(IDataView data, DataViewSchema.Column 
         var getter = cursor.GetGetter<VBuffer<float>>(column);
         var buffer = default(VBuffer<float>);
         var row = new float[d];
+        int pass = ++passes;
         while (cursor.MoveNext())
         {
             if (excluded.Contains(cursor.Position)) continue;
             getter(ref buffer);
-            if (buffer.Length != d || FeatureRow.CopyDense(buffer, row) >= 0) continue;
+            if (!IsValid(buffer, row, cursor.Position, pass)) continue;
             if (filled == expectedRows) throw ChangedRows(expectedRows);
             row.CopyTo(values.AsSpan((int)(filled * d), d));
             filled++;
         }
         if (filled != expectedRows) throw ChangedRows(expectedRows);
         return values;
+    }
+
+    // Copies a row; false for a row with NaN or infinity, which the scan skipped (Skip) or would have rejected (Reject:
+    // such a row now means the data changed between passes, and the error names it).
+    private bool IsValid(in VBuffer<float> buffer, float[] row, long position, int pass)
+    {
+        if (buffer.Length != row.Length) return false;
+        int bad = FeatureRow.CopyDense(buffer, row);
+        if (bad < 0) return true;
+        if (invalidRows == InvalidRowHandling.Skip) return false;
+        throw new InvalidOperationException(FeatureRow.NonFinite(column.Name, position, bad, row[bad]) +
+            $" in pass {pass} over the data, though the first pass read only finite values: an IDataView must give the same rows to every cursor " +
+            "(cache a source that is not repeatable with AppendCacheCheckpoint).");
     }
 
     private InvalidOperationException ChangedRows(long expected) => new(

@@ -16,9 +16,10 @@ internal static class TrainingBatches
     public const long MaximumInMemoryValues = 64L << 20;
 
     /// <summary>The batch source for the training rows of <paramref name="scan"/>; dispose it after training.</summary>
-    public static IBatchSource Create(IDataView data, DataViewSchema.Column column, TrainingDataScan scan, long maximumInMemoryValues = MaximumInMemoryValues)
+    public static IBatchSource Create(IDataView data, DataViewSchema.Column column, TrainingDataScan scan, InvalidRowHandling invalidRows,
+        long maximumInMemoryValues = MaximumInMemoryValues)
     {
-        var streamed = new DataViewBatchSource(data, column, scan.Standardizer, scan.ValidationPositions);
+        var streamed = new DataViewBatchSource(data, column, scan.Standardizer, scan.ValidationPositions, invalidRows);
         if (scan.TrainingRows * streamed.Dimension > maximumInMemoryValues) return streamed;
         Tensor standardized;
         using (var raw = tensor(streamed.ReadAll(scan.TrainingRows), [scan.TrainingRows, streamed.Dimension]))

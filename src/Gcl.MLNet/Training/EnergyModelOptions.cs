@@ -42,9 +42,10 @@ public sealed class EnergyModelOptions
 
     /// <summary>
     /// Optimizer-step budget of the maximum-likelihood warm start of the flow (one step = one batch), whatever the
-    /// number of rows: validation is scored every 25 steps and the warm start stops after 8 scores without improvement.
+    /// number of rows: validation is scored once per pass over the rows (but every 25 to 250 steps) and the warm start
+    /// stops after 8 scores without improvement.
     /// </summary>
-    /// <value>Default 2000 (early stopping usually ends it sooner).</value>
+    /// <value>Default 5000 (early stopping ends it after a few hundred steps on small data).</value>
     public int WarmStartSteps { get; init; } = MaximumLikelihoodOptions.Default.MaxSteps;
 
     /// <summary>

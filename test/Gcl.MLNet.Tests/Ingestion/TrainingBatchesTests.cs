@@ -17,8 +17,8 @@ public sealed class TrainingBatchesTests
         var data = TestData.View(new MLContext(1), rows);
         var scan = TrainingDataScan.Run(data, data.Schema["Features"], InvalidRowHandling.Skip, 0.1, seed: 3);
 
-        var held = TrainingBatches.Create(data, data.Schema["Features"], scan);
-        var streamed = TrainingBatches.Create(data, data.Schema["Features"], scan, maximumInMemoryValues: scan.TrainingRows * TestData.Dimension - 1);
+        var held = TrainingBatches.Create(data, data.Schema["Features"], scan, InvalidRowHandling.Skip);
+        var streamed = TrainingBatches.Create(data, data.Schema["Features"], scan, InvalidRowHandling.Skip, maximumInMemoryValues: scan.TrainingRows * TestData.Dimension - 1);
 
         using (held as IDisposable)
         {
@@ -39,6 +39,34 @@ public sealed class TrainingBatchesTests
         var error = Assert.Throws<InvalidOperationException>(() => source.ReadAll(scan.TrainingRows + 1));
 
         Assert.Contains("an IDataView must give the same rows to every cursor", error.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ARowThatTurnsNonFiniteAfterTheScanIsNamedWithItsPass(bool streamed)
+    {
+        var rows = TestData.Gaussian(200);
+        int enumerations = 0;
+        IEnumerable<TestData.FeatureRow> Changing()
+        {
+            bool later = ++enumerations > 1;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                yield return later && i == 42 ? new TestData.FeatureRow { Features = [1, float.NaN, 3, 4] } : rows[i];
+            }
+        }
+        var data = TestData.View(new MLContext(1), Changing());
+        var scan = TrainingDataScan.Run(data, data.Schema["Features"], InvalidRowHandling.Reject, 0.01, seed: 3);
+        Assert.DoesNotContain(42L, scan.ValidationPositions);
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+        {
+            var source = TrainingBatches.Create(data, data.Schema["Features"], scan, InvalidRowHandling.Reject, maximumInMemoryValues: streamed ? 0 : long.MaxValue);
+            Sorted(source);
+        });
+
+        Assert.StartsWith("Row 42 of column 'Features' has NaN at feature 1 in pass 2 over the data, though the first pass read only finite values", error.Message);
     }
 
     // Every value one pass serves, sorted (the order is the shuffle's business).

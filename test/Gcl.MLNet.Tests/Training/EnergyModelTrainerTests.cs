@@ -17,6 +17,14 @@ public sealed class EnergyModelTrainerTests
     private const double RingRadius = 2.0;
     private const double RingScale = 0.35;
 
+    [Theory]
+    [InlineData(340, 256, 25)]
+    [InlineData(14_400, 256, 57)]
+    [InlineData(50_000, 256, 196)]
+    [InlineData(1_000_000, 256, 250)]
+    public void TheWarmStartIsValidatedOncePerPassWithinTwentyFiveToTwoHundredFiftySteps(long rows, int batch, int interval) =>
+        Assert.Equal(interval, EnergyModelTrainer.WarmStartEvaluationInterval(rows, batch));
+
     [Fact]
     public void TiltedModelOnEightGaussiansIsAtLeastTheFlowAndItsLogZMatchesAGridIntegral()
     {
