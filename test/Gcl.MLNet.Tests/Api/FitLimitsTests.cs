@@ -126,22 +126,9 @@ public sealed class FitLimitsTests
     private static void CancelExecution(MLContext mlContext) =>
         typeof(MLContext).GetMethod("CancelExecution", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance)!.Invoke(mlContext, null);
 
-    // TestData.Tiny's networks and sample counts, with the budgets and hooks these tests need.
     private static EnergyModelOptions Small(int warmStartSteps = 25, int adversarialIterations = 50, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellation = default, TimeSpan? budget = null) => new()
-        {
-            FlowBlocks = 2,
-            FlowHiddenWidth = 16,
-            EnergyHiddenSizes = [16],
-            WarmStartSteps = warmStartSteps,
-            AdversarialIterations = adversarialIterations,
-            PartitionSamples = 2000,
-            BatchSize = 64,
-            Seed = 2,
-            Progress = progress,
-            CancellationToken = cancellation,
-            TimeBudget = budget,
-        };
+        CancellationToken cancellation = default, TimeSpan? budget = null) =>
+        TestData.Tiny(seed: 2, progress, warmStartSteps: warmStartSteps, adversarialIterations: adversarialIterations, cancellation: cancellation, budget: budget);
 
     private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {

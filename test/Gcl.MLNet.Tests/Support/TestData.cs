@@ -9,20 +9,23 @@ internal static class TestData
     /// <summary>Features per synthetic row.</summary>
     public const int Dimension = 4;
 
-    /// <summary>Options that train in about a second.</summary>
+    /// <summary>Options that train in about a second (the budgets, hooks and limits can be raised for a test's needs).</summary>
     public static EnergyModelOptions Tiny(int? seed = 7, IProgress<TrainingProgress>? progress = null,
-        InvalidRowHandling invalidRows = InvalidRowHandling.Reject) => new()
+        InvalidRowHandling invalidRows = InvalidRowHandling.Reject, int warmStartSteps = 25, int adversarialIterations = 50,
+        CancellationToken cancellation = default, TimeSpan? budget = null) => new()
         {
             FlowBlocks = 2,
             FlowHiddenWidth = 16,
             EnergyHiddenSizes = [16],
-            WarmStartSteps = 25,
-            AdversarialIterations = 50,
+            WarmStartSteps = warmStartSteps,
+            AdversarialIterations = adversarialIterations,
             PartitionSamples = 2000,
             BatchSize = 64,
             Seed = seed,
             Progress = progress,
             InvalidRows = invalidRows,
+            CancellationToken = cancellation,
+            TimeBudget = budget,
         };
 
     /// <summary>Options that train in a fraction of a second (tests about plumbing, not quality).</summary>
