@@ -70,13 +70,6 @@ public sealed class EnergyModel : IDisposable
     internal NormalizingFlow Generator { get; }
 
     /// <summary>
-    /// The input-range rule of every scoring path: standardized features are clamped to [-InputBound, InputBound]
-    /// (1,000 training standard deviations) and the energy gets the finite excess penalty
-    /// sum_j max(0, ln(|x_j - m_j| / s_j) - ln InputBound), so any finite row scores finite and as anomalous.
-    /// </summary>
-    internal const double InputBound = InputRange.Bound;
-
-    /// <summary>
     /// Most values (rows times features) one <see cref="Sample"/> call or one sample view may produce: 2^28, a
     /// gigabyte of float32 features. Larger counts are refused up front instead of failing in the allocator.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Gcl.MLNet.Inference;
 using Gcl.MLNet.Native;
 using static TorchSharp.torch;
 using DataType = Gcl.MLNet.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -11,7 +12,7 @@ namespace Gcl.MLNet.Onnx;
 /// raw rows in, <c>Energy</c>, <c>LogDensity = -E(u) - log Z - sum(log s)</c>, <c>Score = -LogDensity</c> and
 /// <c>PredictedLabel = Score &gt; threshold</c> out, with standardization and log Z inside the graph. Sampling:
 /// standard-normal <c>Noise</c> in, the generator's <c>Samples</c> in raw units with their <c>Energy</c> and
-/// <c>LogDensity</c> out. The scoring graph applies the input-range rule of <see cref="EnergyModel.InputBound"/>; on NaN
+/// <c>LogDensity</c> out. The scoring graph applies the input-range rule of <see cref="InputRange"/>; on NaN
 /// input it returns NaN Energy, LogDensity and Score and a false PredictedLabel, on ±infinity Energy and Score +inf,
 /// LogDensity -inf and a true PredictedLabel (a graph cannot throw). Both carry the model's facts as metadata properties (keys below).
 /// </summary>
@@ -56,7 +57,7 @@ internal static class EnergyModelOnnxExporter
             var x = graph.AddInput(inputName, DataType.Float, model.FeatureCount);
             var mean = model.Standardizer.Mean;
             var scale = model.Standardizer.Scale;
-            var (u, penalty) = graph.ClampInputRange(x, graph.Standardize(x, mean, scale), mean, scale, EnergyModel.InputBound);
+            var (u, penalty) = graph.ClampInputRange(x, graph.Standardize(x, mean, scale), mean, scale, InputRange.Bound);
             var energy = graph.Add((emitters ?? OnnxEmitters.Standard()).Emit(graph, model.Energy, u), penalty);
             var logDensity = LogDensity(graph, model, energy);
             var score = graph.Neg(logDensity);

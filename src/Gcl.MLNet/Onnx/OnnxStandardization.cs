@@ -34,7 +34,7 @@ internal static class OnnxStandardization
     }
 
     /// <summary>
-    /// Appends the input-range rule (see <see cref="EnergyModel.InputBound"/>): <c>clip(u, -bound, bound)</c> for the
+    /// Appends the input-range rule (see <see cref="Inference.InputRange"/>): <c>clip(u, -bound, bound)</c> for the
     /// energy network, and the excess penalty <c>sum_j max(0, ln|x_j - m_j| - ln s_j - ln bound)</c> per row, with
     /// <c>|x - m|</c> computed as <c>2 |x/2 - m/2|</c> so float32 cannot overflow for any finite x.
     /// </summary>
