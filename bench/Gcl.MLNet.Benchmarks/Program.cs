@@ -16,6 +16,9 @@ const string Usage = """
       fit-one FILE.csv SEED    one anomaly fit at the defaults, its seconds on stdout (the concurrency check's child)
       density [data-dir]   held-out log-likelihood of the variants on the density sets
       anomaly [data-dir]   AUROC of the variants on the anomaly sets (unsupervised protocol)
+      quality [--data DIR] [--sets a,b] [--seeds 0,1,2] [--variants a,b]
+                           the quality issue's grid: AUROC or held-out log-likelihood (mean, median, worst row)
+                           per development set, variant and seed
       flow                 rows/s of the flow's LogProb and SampleWithLogProb (d = 10, batch 4096)
       help                 this text
     data-dir defaults to ../shared/data. GCL_THREADS sets torch's intra-op threads for the other commands (default 2).
@@ -23,7 +26,7 @@ const string Usage = """
 string command = args.Length > 0 ? args[0] : "density";
 TorchRuntime.EnsureLoaded();
 // The fit-time commands measure Fit as users get it, with the library's default threads.
-if (command is not ("fit-time" or "fit-one"))
+if (command is not ("fit-time" or "fit-one" or "quality"))
 {
     TorchRuntime.SetThreads(int.Parse(Environment.GetEnvironmentVariable("GCL_THREADS") ?? "2", System.Globalization.CultureInfo.InvariantCulture));
 }
@@ -59,6 +62,8 @@ switch (command)
             AnomalyExperiment.Run(set, Path.Combine(dataDirectory, $"{set}.csv"), anomalyVariants, seed: 1);
         }
         break;
+    case "quality":
+        return QualityGrid.Run(args[1..]);
     case "flow":
         FlowThroughput.Run(dimension: 10, batch: 4096, repeats: 50);
         break;

@@ -65,7 +65,7 @@ internal sealed class DensityPlots
         return
         [
             Save(Points(train, "training data", Colors.SteelBlue), Path("data")),
-            Save(Points(samples, "model samples", Colors.DarkOrange), Path("samples")),
+            Save(Points(samples, "energy-model samples", Colors.DarkOrange), Path("samples")),
             Save(EnergyMap(), Path("energy")),
             Save(Marginal(test), Path("density")),
         ];

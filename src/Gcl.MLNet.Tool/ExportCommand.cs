@@ -41,7 +41,7 @@ internal static class ExportCommand
         Directory.CreateDirectory(outputDirectory);
         string scoring = Path.Combine(outputDirectory, "scoring.onnx"), sampling = Path.Combine(outputDirectory, "sampling.onnx");
         using (var file = File.Create(scoring)) model.ExportScoringOnnx(file);
-        using (var file = File.Create(sampling)) model.ExportSamplingOnnx(file);
+        using (var file = File.Create(sampling)) model.ExportGeneratorOnnx(file);
         return [scoring, sampling];
     }
 

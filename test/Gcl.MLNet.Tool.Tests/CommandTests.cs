@@ -99,6 +99,19 @@ public sealed class CommandTests(TrainedModel model)
     }
 
     [Fact]
+    public void Sample_draws_from_the_energy_model_unless_the_generator_is_asked_for()
+    {
+        using var folder = new TemporaryFolder();
+
+        GclRun.Ok("sample", "--model", model.ModelPath, "--count", "10", "--out", folder.File("model.csv"));
+        GclRun.Ok("sample", "--model", model.ModelPath, "--count", "10", "--source", "EnergyModel", "--out", folder.File("explicit.csv"));
+        GclRun.Ok("sample", "--model", model.ModelPath, "--count", "10", "--source", "Generator", "--out", folder.File("generator.csv"));
+
+        Assert.Equal(File.ReadAllLines(folder.File("model.csv")), File.ReadAllLines(folder.File("explicit.csv")));
+        Assert.NotEqual(File.ReadAllLines(folder.File("model.csv"))[1], File.ReadAllLines(folder.File("generator.csv"))[1]);
+    }
+
+    [Fact]
     public void Export_writes_scoring_and_sampling_models_that_onnx_runtime_loads()
     {
         using var folder = new TemporaryFolder();

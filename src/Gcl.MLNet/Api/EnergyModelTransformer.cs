@@ -87,17 +87,22 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, not a vector of Single, or of another size.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new ScoringRowMapper(Plan(inputSchema, nameof(inputSchema)));
 
-    /// <summary>Draws rows from the fitted generator, lazily in blocks.</summary>
+    /// <summary>
+    /// Draws rows lazily in blocks, by default from the energy model p(x) = exp(-E(x)) / Z (the density that scoring
+    /// reports); <see cref="SampleSource.Generator"/> draws from the flow generator instead.
+    /// </summary>
     /// <param name="count">Number of rows, at least 0.</param>
     /// <param name="seed">Seed of the draw; null draws one from the MLContext's random source.</param>
+    /// <param name="source">The density to draw from.</param>
     /// <returns>A <c>Features</c> vector column in raw units (training size, slot names when known), <c>Energy</c> and <c>LogDensity</c>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or count times the feature count exceeds <see cref="EnergyModel.MaximumSampleValues"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or count times the feature count exceeds <see cref="EnergyModel.MaximumSampleValues"/>, or <paramref name="source"/> is not defined.</exception>
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
-    public IDataView GenerateSamples(int count, int? seed = null)
+    public IDataView GenerateSamples(int count, int? seed = null, SampleSource source = SampleSource.EnergyModel)
     {
         Model.ThrowIfDisposed();
         Model.CheckSampleCount(count, nameof(count));
-        return new SampleDataView(Model, FeatureNames, count, seed ?? environment.Register(nameof(GenerateSamples)).Rand.Next());
+        if (!Enum.IsDefined(source)) throw new ArgumentOutOfRangeException(nameof(source), source, "Unknown sample source.");
+        return new SampleDataView(Model, FeatureNames, count, seed ?? environment.Register(nameof(GenerateSamples)).Rand.Next(), source);
     }
 
     /// <summary>Always throws: ML.NET's model format cannot hold third-party transformers.</summary>
@@ -121,12 +126,14 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// Writes the sampling model as ONNX (opset 17): input <c>Noise</c> [N, d] standard normal, outputs
-    /// <c>Samples</c> [N, d] in raw units with their <c>Energy</c> and <c>LogDensity</c>.
+    /// Writes the flow generator as ONNX (opset 17): input <c>Noise</c> [N, d] standard normal, outputs
+    /// <c>Samples</c> [N, d] in raw units with their <c>Energy</c> and the energy model's <c>LogDensity</c>. The rows are
+    /// draws from the generator q, not from the energy model p = exp(-E)/Z (for those, use
+    /// <see cref="GenerateSamples"/> or <see cref="EnergyModel.Sample"/>).
     /// </summary>
     /// <param name="destination">A writable stream (left open).</param>
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
-    public void ExportSamplingOnnx(Stream destination)
+    public void ExportGeneratorOnnx(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         destination.Write(EnergyModelOnnxExporter.Sampling(Model, FeatureNames));

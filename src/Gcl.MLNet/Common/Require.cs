@@ -49,6 +49,13 @@ internal static class Require
         }
     }
 
+    /// <summary>Throws unless <paramref name="minimum"/> ≤ <paramref name="value"/> ≤ <paramref name="maximum"/> (so never NaN).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It is not; the message names the setting.</exception>
+    public static void InRange(string owner, string name, double value, double minimum, double maximum)
+    {
+        if (!(value >= minimum && value <= maximum)) throw Invalid(owner, name, value, $"must be a number in [{Format(minimum)}, {Format(maximum)}]");
+    }
+
     /// <summary>Throws unless <paramref name="value"/> is a named member of its enum.</summary>
     /// <exception cref="ArgumentOutOfRangeException">It is not; the message names the setting and the members.</exception>
     public static void Defined<TEnum>(string owner, string name, TEnum value) where TEnum : struct, Enum

@@ -67,7 +67,7 @@ internal sealed class SampleCursor : DataViewRowCursor
         {
             long block = position / SampleDataView.BlockRows;
             int count = (int)Math.Min(SampleDataView.BlockRows, view.Count - position);
-            (rows, energy, logDensity) = view.Model.Sample(count, view.BlockSeed(block));
+            (rows, energy, logDensity) = view.Model.Sample(count, view.BlockSeed(block), view.Source);
         }
         return true;
     }

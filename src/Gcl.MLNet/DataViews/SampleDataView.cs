@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 namespace Gcl.MLNet.DataViews;
 
 /// <summary>
-/// Rows drawn from the fitted generator, produced lazily in blocks: a <c>Features</c> vector in raw units (with the
+/// Rows drawn from the fitted model (the energy model or its generator, <see cref="SampleSource"/>), produced lazily in blocks: a <c>Features</c> vector in raw units (with the
 /// training slot names when known) and its <c>Energy</c> and <c>LogDensity</c>. Block b is drawn with a seed mixed
 /// from the view's seed and b, so every cursor sees the same rows.
 /// </summary>
@@ -14,14 +14,15 @@ internal sealed class SampleDataView : IDataView
     /// <summary>Name of the generated feature column.</summary>
     public const string FeaturesColumn = "Features";
 
-    /// <summary>Rows drawn per generator call.</summary>
+    /// <summary>Rows drawn per sampling call.</summary>
     public const int BlockRows = 1024;
 
     /// <summary>Creates the view; nothing is drawn until a cursor moves.</summary>
-    public SampleDataView(EnergyModel model, IReadOnlyList<string>? featureNames, int count, long seed)
+    public SampleDataView(EnergyModel model, IReadOnlyList<string>? featureNames, int count, long seed, SampleSource source)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         Model = model;
+        Source = source;
         Count = count;
         Seed = seed;
         var builder = new DataViewSchema.Builder();
@@ -33,6 +34,9 @@ internal sealed class SampleDataView : IDataView
 
     /// <summary>The model sampled.</summary>
     public EnergyModel Model { get; }
+
+    /// <summary>The density the rows come from.</summary>
+    public SampleSource Source { get; }
 
     /// <summary>Rows in the view.</summary>
     public int Count { get; }

@@ -14,9 +14,13 @@ namespace Gcl.MLNet.Energy;
 /// <param name="HiddenSizes">Hidden widths of the energy network (the tilt network for a tilted energy).</param>
 /// <param name="TiltBound">Largest |h| of a tilted energy (unused by the MLP energy).</param>
 /// <param name="Confinement">Quadratic confinement of the MLP energy (unused by the tilted energy).</param>
-internal sealed record EnergyOptions(EnergyNetworkKind Kind, IReadOnlyList<int> HiddenSizes, double TiltBound, double Confinement)
+/// <param name="TailWeight">Weight of the heavy tail in a tilted energy's base density (unused by the MLP energy).</param>
+internal sealed record EnergyOptions(EnergyNetworkKind Kind, IReadOnlyList<int> HiddenSizes, double TiltBound, double Confinement, double TailWeight)
 {
     private const string Owner = nameof(EnergyOptions);
+
+    /// <summary>The largest tail weight: the tail is a defence, not a model of the data.</summary>
+    public const double MaximumTailWeight = 0.5;
 
     /// <summary>Throws when a value is out of range; the message names it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
@@ -25,7 +29,11 @@ internal sealed record EnergyOptions(EnergyNetworkKind Kind, IReadOnlyList<int> 
         Require.Defined(Owner, nameof(Kind), Kind);
         if (HiddenSizes is null || HiddenSizes.Count == 0 || HiddenSizes.Any(w => w <= 0))
             throw Require.Invalid(Owner, nameof(HiddenSizes), HiddenSizes, "must list one or more positive widths");
-        if (Kind == EnergyNetworkKind.TiltedFlow) Require.Positive(Owner, nameof(TiltBound), TiltBound);
+        if (Kind == EnergyNetworkKind.TiltedFlow)
+        {
+            Require.Positive(Owner, nameof(TiltBound), TiltBound);
+            Require.InRange(Owner, nameof(TailWeight), TailWeight, 0, MaximumTailWeight);
+        }
         else Require.NonNegative(Owner, nameof(Confinement), Confinement);
     }
 
@@ -40,7 +48,7 @@ internal sealed record EnergyOptions(EnergyNetworkKind Kind, IReadOnlyList<int> 
     {
         Validate();
         EnergyFunction energy = Kind == EnergyNetworkKind.TiltedFlow
-            ? new TiltedFlowEnergy(generator.Clone(), HiddenSizes, TiltBound, initialization)
+            ? new TiltedFlowEnergy(generator.Clone(), HiddenSizes, TiltBound, TailWeight, initialization)
             : new MlpEnergy(generator.Dimension, HiddenSizes, Confinement, initialization);
         energy.to(generator.parameters().First().dtype);
         return energy;

@@ -38,7 +38,7 @@ internal sealed class MlpEnergy : EnergyFunction
     public double Confinement => confinement;
 
     /// <inheritdoc />
-    public override EnergyOptions Options => new(EnergyNetworkKind.Mlp, network.HiddenSizes, 0, confinement);
+    public override EnergyOptions Options => new(EnergyNetworkKind.Mlp, network.HiddenSizes, 0, confinement, 0);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

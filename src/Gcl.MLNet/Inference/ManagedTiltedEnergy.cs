@@ -2,11 +2,15 @@ using Gcl.MLNet.Energy;
 
 namespace Gcl.MLNet.Inference;
 
-/// <summary><see cref="TiltedFlowEnergy"/>: E(u) = -log q_ref(u) + c·tanh(g(u)/c).</summary>
+/// <summary>
+/// <see cref="TiltedFlowEnergy"/>: E(u) = -log b(u) + c·tanh(g(u)/c), b = (1 - eps) q_ref + eps T (q_ref alone when eps = 0).
+/// </summary>
 internal sealed class ManagedTiltedEnergy(TiltedFlowEnergy energy, ManagedFlow reference) : ManagedEnergy
 {
     private readonly ManagedMlp tilt = new(energy.Tilt);
     private readonly double bound = energy.TiltBound;
+    private readonly double tailWeight = energy.TailWeight;
+    private readonly BroadDensity tail = energy.Tail;
 
     /// <inheritdoc />
     public override int ScratchLength => Math.Max(reference.ScratchLength, 1 + tilt.ScratchLength);
@@ -14,8 +18,14 @@ internal sealed class ManagedTiltedEnergy(TiltedFlowEnergy energy, ManagedFlow r
     /// <inheritdoc />
     public override double Evaluate(ReadOnlySpan<float> u, Span<float> scratch)
     {
-        double logProb = reference.LogProb(u, scratch);
+        double logBase = reference.LogProb(u, scratch);
+        if (tailWeight > 0)
+        {
+            double a = logBase + Math.Log(1 - tailWeight), b = tail.LogProb(u) + Math.Log(tailWeight);
+            double top = Math.Max(a, b);
+            logBase = top + Math.Log(Math.Exp(a - top) + Math.Exp(b - top));
+        }
         tilt.Forward(u, scratch[..1], scratch[1..]);
-        return -logProb + bound * Math.Tanh(scratch[0] / bound);
+        return -logBase + bound * Math.Tanh(scratch[0] / bound);
     }
 }

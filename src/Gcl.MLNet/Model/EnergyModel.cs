@@ -1,6 +1,7 @@
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 using Gcl.MLNet.Inference;
+using Gcl.MLNet.Model;
 using Gcl.MLNet.Native;
 using Gcl.MLNet.Training;
 using static TorchSharp.torch;
@@ -109,27 +110,35 @@ public sealed class EnergyModel : IDisposable
         log.to(ScalarType.Float32).data<float>().CopyTo(logDensity);
     }
 
-    /// <summary>Draws rows from the generator q in raw units, with their energy and model log-density.</summary>
+    /// <summary>
+    /// Draws rows in raw units, with their energy and model log-density: by default from the energy model
+    /// p(x) = exp(-E(x)) / Z itself, the density that <see cref="Score"/> reports (see <see cref="SampleSource"/>).
+    /// </summary>
     /// <param name="count">Number of rows, at least 0.</param>
     /// <param name="seed">Seed of the draw.</param>
-    /// <returns>Row-major samples, their energies and log-densities.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or count times the feature count exceeds <see cref="MaximumSampleValues"/>.</exception>
+    /// <param name="source">The density to draw from.</param>
+    /// <returns>Row-major samples, their energies and log-densities, and how they were drawn.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or count times the feature count exceeds <see cref="MaximumSampleValues"/>; or <paramref name="source"/> is not defined.</exception>
+    /// <exception cref="InvalidOperationException">The energy model accepts too few candidates to be sampled (a very large tilt bound); the message says what to do.</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
-    public (float[] Rows, float[] Energy, float[] LogDensity) Sample(int count, long seed)
+    public EnergyModelSamples Sample(int count, long seed, SampleSource source = SampleSource.EnergyModel)
     {
         using var lease = Enter();
         CheckSampleCount(count, nameof(count));
-        if (count == 0) return ([], [], []);
+        if (!Enum.IsDefined(source)) throw new ArgumentOutOfRangeException(nameof(source), source, "Unknown sample source.");
+        if (count == 0) return new EnergyModelSamples([], [], [], source, 0, 0);
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var random = new Generator(unchecked((ulong)seed));
-        var u = Generator.Sample(count, random);
+        var (u, proposals, effective) = source == SampleSource.Generator
+            ? (Generator.Sample(count, random), count, count)
+            : EnergySampler.Draw(Energy, Generator, count, random, DefensiveMixtureProposal.DefaultDefensiveWeight, DefensiveMixtureProposal.DefaultGaussianScale);
         var rows = Standardizer.Invert(u).to(ScalarType.Float32).data<float>().ToArray();
         var energy = new float[count];
         var logDensity = new float[count];
         Score(rows, energy, logDensity);
-        return (rows, energy, logDensity);
+        return new EnergyModelSamples(rows, energy, logDensity, source, proposals, effective);
     }
 
     /// <summary>Throws unless <paramref name="count"/> rows can be drawn: at least 0 and within <see cref="MaximumSampleValues"/>.</summary>

@@ -3,8 +3,9 @@ using Gcl.MLNet.Energy;
 namespace Gcl.MLNet.Onnx;
 
 /// <summary>
-/// Translates <see cref="TiltedFlowEnergy"/>: <c>E(u) = -log q_ref(u) + c * tanh(g(u) / c)</c>, with
-/// <c>log q_ref(u) = log N(z) + log|det dz/du|</c> from the reference flow's inverse direction and g the tilt MLP.
+/// Translates <see cref="TiltedFlowEnergy"/>: <c>E(u) = -log b(u) + c * tanh(g(u) / c)</c>, with
+/// <c>log q_ref(u) = log N(z) + log|det dz/du|</c> from the reference flow's inverse direction, g the tilt MLP, and
+/// <c>log b = logsumexp(log(1 - eps) + log q_ref, log eps + log T)</c> when the energy has a tail (eps &gt; 0).
 /// </summary>
 internal sealed class TiltedFlowEnergyEmitter : OnnxEmitter<TiltedFlowEnergy, string>
 {
@@ -12,9 +13,16 @@ internal sealed class TiltedFlowEnergyEmitter : OnnxEmitter<TiltedFlowEnergy, st
     public override string Emit(OnnxGraphBuilder graph, TiltedFlowEnergy module, string input, OnnxEmitters emitters)
     {
         var toNoise = emitters.Emit<InverseFlowStep>(graph, module.Reference, input);
-        var logReference = graph.Add(graph.StandardNormalLogDensity(toNoise.Output, module.Dimension), toNoise.LogAbsDet);
+        var logBase = graph.Add(graph.StandardNormalLogDensity(toNoise.Output, module.Dimension), toNoise.LogAbsDet);
+        if (module.TailWeight > 0)
+        {
+            var a = graph.Add(logBase, graph.Scalar((float)Math.Log(1 - module.TailWeight)));
+            var b = graph.Add(graph.StudentTLogDensity(input, module.Dimension), graph.Scalar((float)Math.Log(module.TailWeight)));
+            var top = graph.Max(a, b);
+            logBase = graph.Add(top, graph.Log(graph.Add(graph.Exp(graph.Sub(a, top)), graph.Exp(graph.Sub(b, top)))));
+        }
         var bound = graph.Scalar((float)module.TiltBound);
         var tilt = graph.Mul(graph.Tanh(graph.Div(graph.Squeeze(emitters.Emit(graph, module.Tilt, input), 1), bound)), bound);
-        return graph.Sub(tilt, logReference);
+        return graph.Sub(tilt, logBase);
     }
 }

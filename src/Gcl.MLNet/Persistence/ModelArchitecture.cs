@@ -8,7 +8,7 @@ namespace Gcl.MLNet.Persistence;
 /// <summary>
 /// What it takes to rebuild a model's modules before loading their weights: the flow's full shape and seed (the
 /// seed fixes the module structure's initial values, which the weights then replace), the energy's kind and sizes,
-/// and the dtype. It is read from the fitted modules themselves, so it cannot disagree with the weights.
+/// the dtype, and the tilted energy's tail weight (absent, so 0, in files written before the tail existed). It is read from the fitted modules themselves, so it cannot disagree with the weights.
 /// </summary>
 internal sealed record ModelArchitecture(
     FlowLayerKind FlowLayer,
@@ -23,7 +23,8 @@ internal sealed record ModelArchitecture(
     IReadOnlyList<int> EnergyHiddenSizes,
     double TiltBound,
     double Confinement,
-    string DType)
+    string DType,
+    double TailWeight = 0)
 {
     /// <summary>The architecture of a fitted model.</summary>
     public static ModelArchitecture Of(EnergyModel model)
@@ -32,7 +33,7 @@ internal sealed record ModelArchitecture(
         var energy = model.Energy.Options;
         return new ModelArchitecture(flow.Kind, flow.Blocks, flow.HiddenWidth, flow.HiddenLayers, flow.SplineBins, flow.SplineBound,
             flow.LogScaleBound, model.Generator.Seed, energy.Kind, energy.HiddenSizes, energy.TiltBound, energy.Confinement,
-            model.Generator.parameters().First().dtype.ToString());
+            model.Generator.parameters().First().dtype.ToString(), energy.TailWeight);
     }
 
     /// <summary>Most flow blocks a model may have (the bound of <see cref="EnergyModelOptions.FlowBlocks"/>).</summary>
@@ -72,7 +73,7 @@ internal sealed record ModelArchitecture(
     public FlowOptions Flow => new(FlowLayer, FlowBlocks, FlowHiddenWidth, FlowHiddenLayers, SplineBins, SplineBound, LogScaleBound);
 
     /// <summary>The energy options.</summary>
-    public EnergyOptions Energy => new(EnergyNetwork, EnergyHiddenSizes, TiltBound, Confinement);
+    public EnergyOptions Energy => new(EnergyNetwork, EnergyHiddenSizes, TiltBound, Confinement, TailWeight);
 
     /// <summary>Checks every value, so that building cannot fail deep inside TorchSharp.</summary>
     /// <exception cref="InvalidDataException">A value is out of range; the message names it.</exception>

@@ -47,9 +47,9 @@ internal sealed record AdversarialOptions
     /// <summary>Rollbacks after divergence before training stops at the best validated state.</summary>
     public int MaxRollbacks { get; init; } = 3;
 
-    /// <summary>Weight of the broad Gaussian in the defensive-mixture proposal.</summary>
-    public double ProposalGaussianWeight { get; init; } = DefensiveMixtureProposal.DefaultGaussianWeight;
+    /// <summary>Weight of the broad density in the defensive-mixture proposal.</summary>
+    public double ProposalDefensiveWeight { get; init; } = DefensiveMixtureProposal.DefaultDefensiveWeight;
 
-    /// <summary>Standard deviation of the broad Gaussian in standardized units.</summary>
+    /// <summary>Standard deviation of the broad Gaussian in standardized units (for energies without a tail of their own).</summary>
     public double ProposalGaussianScale { get; init; } = DefensiveMixtureProposal.DefaultGaussianScale;
 }

@@ -139,7 +139,7 @@ internal sealed class AdversarialTrainer : IDisposable
         LogPartitionEstimate estimate;
         try
         {
-            estimate = PartitionEstimation.Estimate(energy, generator, options.EvaluationSamples, options.ProposalGaussianWeight, options.ProposalGaussianScale, random);
+            estimate = PartitionEstimation.Estimate(energy, generator, options.EvaluationSamples, options.ProposalDefensiveWeight, options.ProposalGaussianScale, random);
         }
         catch (InvalidOperationException) when (iteration > 0)
         {

@@ -1,3 +1,4 @@
+using Gcl.MLNet.Energy;
 using Gcl.MLNet.Native;
 using static TorchSharp.torch;
 
@@ -5,20 +6,21 @@ namespace Gcl.MLNet.Training;
 
 /// <summary>
 /// The proposal for the partition-function estimate: the defensive mixture (Hesterberg 1995)
-/// <c>r(u) = (1 - alpha) q(u) + alpha N(u; 0, sigma^2 I)</c> of the generator q and a broad Gaussian in standardized
-/// space. The Gaussian guards against tails the generator misses: wherever the energy model puts mass, r is at least
-/// <c>alpha N(u; 0, sigma^2 I)</c>, so the weights <c>exp(-E(u)) / r(u)</c> stay bounded there even where q is tiny.
+/// <c>r(u) = (1 - alpha) q(u) + alpha D(u)</c> of the generator q and a broad density D in standardized space (by
+/// default the Gaussian <c>N(0, 2² I)</c>; for a tilted energy with a tail, that tail itself). D guards against tails
+/// the generator misses: wherever the energy model puts mass, r is at least <c>alpha D(u)</c>, so the weights
+/// <c>exp(-E(u)) / r(u)</c> stay bounded there even where q is tiny.
 /// </summary>
 /// <remarks>
-/// The default sigma is 2 because the data are standardized to unit variance per feature: a Gaussian twice as wide as
-/// the data covers their bulk and tails out to several standard deviations with a tail that decays more slowly than
-/// a unit-scale model's, while staying narrow enough that its draws still land where the model has mass (in d
-/// dimensions a wider one would put almost all its draws where the weights are negligible).
+/// The default Gaussian's sigma is 2 because the data are standardized to unit variance per feature: a Gaussian twice
+/// as wide as the data covers their bulk and tails out to several standard deviations with a tail that decays more
+/// slowly than a unit-scale model's, while staying narrow enough that its draws still land where the model has mass
+/// (in d dimensions a wider one would put almost all its draws where the weights are negligible).
 /// </remarks>
 internal sealed class DefensiveMixtureProposal
 {
-    /// <summary>The default weight alpha of the broad Gaussian.</summary>
-    public const double DefaultGaussianWeight = 0.1;
+    /// <summary>The default weight alpha of the broad density.</summary>
+    public const double DefaultDefensiveWeight = 0.1;
 
     /// <summary>The default standard deviation sigma of the broad Gaussian, in standardized units.</summary>
     public const double DefaultGaussianScale = 2.0;
@@ -26,54 +28,50 @@ internal sealed class DefensiveMixtureProposal
     private readonly Func<long, Generator, (Tensor Samples, Tensor LogProb)> sampleGenerator;
     private readonly Func<Tensor, Tensor> generatorLogProb;
 
-    /// <summary>Creates the mixture of a generator and a broad Gaussian.</summary>
+    /// <summary>Creates the mixture of a generator and a broad density.</summary>
     /// <param name="dimension">The dimension d of the points.</param>
     /// <param name="sampleGenerator">
     /// Draws <c>count</c> points from q with the given generator: samples <c>[count, d]</c> and their <c>log q</c>
     /// <c>[count]</c>. It must accept a count of zero (empty tensors of the model's dtype).
     /// </param>
     /// <param name="generatorLogProb">log q at arbitrary points <c>[m, d]</c>, returned as <c>[m]</c>.</param>
-    /// <param name="gaussianWeight">The mixture weight alpha of the Gaussian, in [0, 1) (0: the generator alone).</param>
-    /// <param name="gaussianScale">The Gaussian's standard deviation sigma, positive and finite.</param>
+    /// <param name="defensiveWeight">The mixture weight alpha of the broad density, in [0, 1) (0: the generator alone).</param>
+    /// <param name="defensive">The broad density D (default <c>N(0, 2² I)</c>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A number is out of its range.</exception>
     public DefensiveMixtureProposal(
         int dimension,
         Func<long, Generator, (Tensor Samples, Tensor LogProb)> sampleGenerator,
         Func<Tensor, Tensor> generatorLogProb,
-        double gaussianWeight = DefaultGaussianWeight,
-        double gaussianScale = DefaultGaussianScale)
+        double defensiveWeight = DefaultDefensiveWeight,
+        BroadDensity? defensive = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
         ArgumentNullException.ThrowIfNull(sampleGenerator);
         ArgumentNullException.ThrowIfNull(generatorLogProb);
-        if (!(gaussianWeight >= 0 && gaussianWeight < 1))
+        if (!(defensiveWeight >= 0 && defensiveWeight < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(gaussianWeight), gaussianWeight, "The Gaussian's mixture weight must be in [0, 1).");
-        }
-        if (!(gaussianScale > 0) || double.IsPositiveInfinity(gaussianScale))
-        {
-            throw new ArgumentOutOfRangeException(nameof(gaussianScale), gaussianScale, "The Gaussian's scale must be positive and finite.");
+            throw new ArgumentOutOfRangeException(nameof(defensiveWeight), defensiveWeight, "The broad density's mixture weight must be in [0, 1).");
         }
         Dimension = dimension;
         this.sampleGenerator = sampleGenerator;
         this.generatorLogProb = generatorLogProb;
-        GaussianWeight = gaussianWeight;
-        GaussianScale = gaussianScale;
+        DefensiveWeight = defensiveWeight;
+        Defensive = defensive ?? new BroadGaussian(DefaultGaussianScale);
     }
 
     /// <summary>The dimension d of the points.</summary>
     public int Dimension { get; }
 
-    /// <summary>The mixture weight alpha of the broad Gaussian.</summary>
-    public double GaussianWeight { get; }
+    /// <summary>The mixture weight alpha of the broad density.</summary>
+    public double DefensiveWeight { get; }
 
-    /// <summary>The standard deviation sigma of the broad Gaussian.</summary>
-    public double GaussianScale { get; }
+    /// <summary>The broad density D.</summary>
+    public BroadDensity Defensive { get; }
 
     /// <summary>
-    /// Draws <paramref name="count"/> points from r with their <c>log r</c>, without gradients. The number of Gaussian
+    /// Draws <paramref name="count"/> points from r with their <c>log r</c>, without gradients. The number of broad
     /// draws is itself drawn from Binomial(count, alpha), so the points are an honest sample of the mixture; the
-    /// generator's draws come first, then the Gaussian's, in the dtype of the generator's samples.
+    /// generator's draws come first, then the broad density's, in the dtype of the generator's samples.
     /// </summary>
     /// <param name="count">The number of points, at least 1.</param>
     /// <param name="generator">The random generator for every draw.</param>
@@ -86,25 +84,24 @@ internal sealed class DefensiveMixtureProposal
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var counts = tensor((double)count, ScalarType.Float64);
-        var probability = tensor(GaussianWeight, ScalarType.Float64);
-        long gaussianCount = (long)binomial(counts, probability, generator).item<double>();
+        var probability = tensor(DefensiveWeight, ScalarType.Float64);
+        long broadCount = (long)binomial(counts, probability, generator).item<double>();
 
-        var (generatorSamples, generatorLogProbs) = sampleGenerator(count - gaussianCount, generator);
-        if (!generatorSamples.shape.SequenceEqual(new[] { count - gaussianCount, Dimension }) ||
-            !generatorLogProbs.shape.SequenceEqual(new[] { count - gaussianCount }))
+        var (generatorSamples, generatorLogProbs) = sampleGenerator(count - broadCount, generator);
+        if (!generatorSamples.shape.SequenceEqual(new[] { count - broadCount, Dimension }) ||
+            !generatorLogProbs.shape.SequenceEqual(new[] { count - broadCount }))
         {
             throw new InvalidOperationException(
-                $"The generator's sampler must return samples [{count - gaussianCount}, {Dimension}] and log q " +
-                $"[{count - gaussianCount}]; it returned [{string.Join(", ", generatorSamples.shape)}] and " +
+                $"The generator's sampler must return samples [{count - broadCount}, {Dimension}] and log q " +
+                $"[{count - broadCount}]; it returned [{string.Join(", ", generatorSamples.shape)}] and " +
                 $"[{string.Join(", ", generatorLogProbs.shape)}].");
         }
-        var gaussianSamples = randn(
-            new[] { gaussianCount, Dimension }, generatorSamples.dtype, generatorSamples.device, generator: generator).Times(GaussianScale);
-        var samples = cat(new[] { generatorSamples.detach(), gaussianSamples }, 0);
-        var gaussianLogQ = gaussianCount > 0
-            ? generatorLogProb(gaussianSamples).reshape(-1).to(samples.dtype)
+        var broadSamples = Defensive.Sample(broadCount, Dimension, generatorSamples.dtype, generator);
+        var samples = cat(new[] { generatorSamples.detach(), broadSamples }, 0);
+        var broadLogQ = broadCount > 0
+            ? generatorLogProb(broadSamples).reshape(-1).to(samples.dtype)
             : empty(0, samples.dtype, samples.device);
-        var logQ = cat(new[] { generatorLogProbs.detach().to(samples.dtype), gaussianLogQ }, 0);
+        var logQ = cat(new[] { generatorLogProbs.detach().to(samples.dtype), broadLogQ }, 0);
         return scope.MoveToOuter(samples, Mix(samples, logQ));
     }
 
@@ -118,12 +115,10 @@ internal sealed class DefensiveMixtureProposal
         return scope.MoveToOuter(Mix(points, generatorLogProb(points).reshape(-1).to(points.dtype)));
     }
 
-    // log r = logsumexp(log(1 - alpha) + log q, log alpha + log N(u; 0, sigma^2 I)); log 0 = -inf drops the Gaussian.
+    // log r = logsumexp(log(1 - alpha) + log q, log alpha + log D(u)); log 0 = -inf drops D.
     private Tensor Mix(Tensor points, Tensor logQ)
     {
-        double variance = GaussianScale * GaussianScale;
-        var logGaussian = points.Squared().sum(1).Times(-0.5 / variance).Plus(-0.5 * Dimension * Math.Log(2 * Math.PI * variance));
-        var terms = stack(new[] { logQ.Plus(Math.Log(1 - GaussianWeight)), logGaussian.Plus(Math.Log(GaussianWeight)) }, 0);
+        var terms = stack(new[] { logQ.Plus(Math.Log(1 - DefensiveWeight)), Defensive.LogProb(points).Plus(Math.Log(DefensiveWeight)) }, 0);
         return terms.logsumexp(0, keepdim: false);
     }
 }

@@ -24,6 +24,15 @@ public sealed class EnergyModelOptions
     /// <value>Default 3.</value>
     public double TiltBound { get; init; } = 3;
 
+    /// <summary>
+    /// Weight eps of the heavy tail in the tilted energy's base density <c>(1 - eps) q_ref + eps T</c>, T the
+    /// multivariate Cauchy in standardized units; in [0, 0.5], 0 for none. It bounds how far a row outside the data
+    /// can fall: its log-density stays above <c>log eps + log T(u) - TiltBound</c>, which decreases like
+    /// <c>-(d + 1) log |u|</c> instead of the flow's <c>-|u|²/2</c>.
+    /// </summary>
+    /// <value>Default 0.01.</value>
+    public double TailWeight { get; init; } = 0.01;
+
     /// <summary>Weight of the quadratic confinement of the free-form MLP energy.</summary>
     /// <value>Default 0.01.</value>
     public double Confinement { get; init; } = 0.01;
@@ -143,6 +152,7 @@ public sealed class EnergyModelOptions
         if (EnergyHiddenSizes is null || EnergyHiddenSizes.Count == 0 || EnergyHiddenSizes.Count > MaxEnergyLayers || EnergyHiddenSizes.Any(w => w <= 0 || w > MaxWidth))
             throw Require.Invalid(Owner, nameof(EnergyHiddenSizes), EnergyHiddenSizes, $"must list 1 to {MaxEnergyLayers} widths in [1, {MaxWidth}]");
         Require.PositiveAtMost(Owner, nameof(TiltBound), TiltBound, MaxTiltBound);
+        Require.InRange(Owner, nameof(TailWeight), TailWeight, 0, EnergyOptions.MaximumTailWeight);
         Require.NonNegative(Owner, nameof(Confinement), Confinement);
         Require.Defined(Owner, nameof(FlowLayer), FlowLayer);
         Require.InRange(Owner, nameof(FlowBlocks), FlowBlocks, 1, MaxFlowBlocks);
@@ -167,7 +177,7 @@ public sealed class EnergyModelOptions
     internal TrainingSettings ToSettings(long seed) => new(
         new FlowOptions(FlowLayer, FlowBlocks, FlowHiddenWidth),
         new MaximumLikelihoodOptions(MaxSteps: Math.Max(1, WarmStartSteps), LearningRate: WarmStartLearningRate, GradientClipNorm: GradientClip),
-        new EnergyOptions(EnergyNetwork, EnergyHiddenSizes.ToArray(), TiltBound, Confinement),
+        new EnergyOptions(EnergyNetwork, EnergyHiddenSizes.ToArray(), TiltBound, Confinement, TailWeight),
         new AdversarialOptions
         {
             Iterations = AdversarialIterations,

@@ -116,7 +116,7 @@ internal sealed class EnergyModelTrainer : IDisposable
         Report(new TrainingProgress(TrainingPhase.Partition, 0, 1, double.NaN, double.NaN, double.NaN, double.NaN, clock.Elapsed));
         using var noGrad = no_grad();
         return PartitionEstimation.Estimate(energy, generator, settings.PartitionSamples,
-            settings.Adversarial.ProposalGaussianWeight, settings.Adversarial.ProposalGaussianScale, random, limits.Cancellation);
+            settings.Adversarial.ProposalDefensiveWeight, settings.Adversarial.ProposalGaussianScale, random, limits.Cancellation);
     }
 
     private TrainingSummary Summarize(TrainingDataFacts facts, MaximumLikelihoodHistory warmStart, AdversarialHistory adversarial,

@@ -49,7 +49,7 @@ public sealed class ModuleCompletenessTests
         var built = Enum.GetValues<EnergyNetworkKind>()
             .Select(kind =>
             {
-                using var energy = new EnergyOptions(kind, [4], TiltBound: 1, Confinement: 0.1).Create(flow, initialization);
+                using var energy = new EnergyOptions(kind, [4], TiltBound: 1, Confinement: 0.1, TailWeight: 0.01).Create(flow, initialization);
                 Assert.Equal(kind, energy.Options.Kind);
                 return energy.GetType();
             })

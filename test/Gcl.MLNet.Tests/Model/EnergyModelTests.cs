@@ -168,10 +168,12 @@ public sealed class EnergyModelTests : IClassFixture<EnergyModelTests.WdbcModel>
     }
 
     [Fact]
-    public void SampledRowsAreTheGeneratorsDrawsInRawUnitsWithTheirScores()
+    public void GeneratorSamplesAreTheGeneratorsDrawsInRawUnitsWithTheirScores()
     {
         const int count = 40;
-        var (sampled, energy, logDensity) = model.Sample(count, seed: 8);
+        var samples = model.Sample(count, seed: 8, SampleSource.Generator);
+        var (sampled, energy, logDensity) = samples;
+        Assert.Equal((SampleSource.Generator, count, (long)count), (samples.Source, samples.Count, samples.Proposals));
 
         Tensor draws;
         using (var generator = new Generator(8)) draws = model.Generator.Sample(count, generator);

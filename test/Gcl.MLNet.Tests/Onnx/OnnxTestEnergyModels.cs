@@ -40,12 +40,15 @@ internal static class OnnxTestEnergyModels
         }
     }
 
-    /// <summary>An energy of the given kind over <paramref name="dimension"/> features, perturbed, its network (or tilt) fully random.</summary>
-    public static EnergyFunction Energy(EnergyNetworkKind kind, int dimension, FlowLayerKind flowKind, Generator generator, Tensor? data = null)
+    /// <summary>
+    /// An energy of the given kind over <paramref name="dimension"/> features, perturbed, its network (or tilt) fully
+    /// random; a tilted energy has a heavy tail of weight <paramref name="tailWeight"/>.
+    /// </summary>
+    public static EnergyFunction Energy(EnergyNetworkKind kind, int dimension, FlowLayerKind flowKind, Generator generator, Tensor? data = null, double tailWeight = 0.05)
     {
         EnergyFunction energy = kind == EnergyNetworkKind.Mlp
             ? new MlpEnergy(dimension, [32, 32], confinement: 0.05, generator)
-            : new TiltedFlowEnergy(Flow(dimension, flowKind, generator, data), [32, 32], tiltBound: 2, generator);
+            : new TiltedFlowEnergy(Flow(dimension, flowKind, generator, data), [32, 32], tiltBound: 2, tailWeight, generator);
         Perturb(energy, generator);
         OnnxTestModels.Randomize(energy is TiltedFlowEnergy tilted ? tilted.Tilt : ((MlpEnergy)energy).Network, generator);
         return energy;
@@ -54,9 +57,9 @@ internal static class OnnxTestEnergyModels
     /// <summary>
     /// A whole model: standardizer fitted on <paramref name="rows"/>, perturbed generator and energy (the flows'
     /// ActNorms initialized on the standardized rows), an arbitrary log Z, and the median training score as threshold
-    /// (so PredictedLabel takes both values).
+    /// (so PredictedLabel takes both values). A tilted energy has a heavy tail of weight <paramref name="tailWeight"/>.
     /// </summary>
-    public static EnergyModel Model(float[][] rows, FlowLayerKind flowKind, EnergyNetworkKind energyKind, ulong seed)
+    public static EnergyModel Model(float[][] rows, FlowLayerKind flowKind, EnergyNetworkKind energyKind, ulong seed, double tailWeight = 0.05)
     {
         // No dispose scope around module construction: it would free the parameters the model keeps.
         using var generator = new Generator(seed);
@@ -65,7 +68,7 @@ internal static class OnnxTestEnergyModels
         using var data = standardizer.Apply(raw);
         int dimension = rows[0].Length;
         var flow = Flow(dimension, flowKind, generator, data);
-        var energy = Energy(energyKind, dimension, flowKind, generator, data);
+        var energy = Energy(energyKind, dimension, flowKind, generator, data, tailWeight);
         var partition = new LogPartitionEstimate(1.2345, 0.0125, 900, 1000, 0.3, isReliable: true);
         double threshold;
         using (no_grad())

@@ -2,6 +2,7 @@ using Gcl.MLNet.Tests.Support;
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
 using Gcl.MLNet.Persistence;
+using System.Text.Json;
 using Xunit;
 
 namespace Gcl.MLNet.Tests.Persistence;
@@ -24,6 +25,22 @@ public sealed class ModelArchitectureTests(TrainedModel trained)
             Assert.Equal(Layout(model.Energy), Layout(energy));
             Assert.Equal(Layout(model.Generator), Layout(generator));
         }
+    }
+
+    [Fact]
+    public void TheTailWeightIsRecordedAndAFileWrittenBeforeTheTailReadsAsNone()
+    {
+        var architecture = ModelArchitecture.Of(trained.Transformer.Model);
+        Assert.Equal(TestData.Tiny().TailWeight, architecture.TailWeight);
+        Assert.True(architecture.TailWeight > 0);
+
+        var json = JsonSerializer.SerializeToNode(architecture, ManifestJson.Options)!.AsObject();
+        Assert.True(json.Remove("tailWeight"), "the architecture should be written with its tail weight");
+        var older = json.Deserialize<ModelArchitecture>(ManifestJson.Options)!;
+
+        Assert.Equal(0, older.TailWeight);
+        Assert.Equal(0, older.Energy.TailWeight);
+        Assert.Equal(architecture with { TailWeight = 0 }, older with { EnergyHiddenSizes = architecture.EnergyHiddenSizes });
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public sealed class AdversarialTrainerTests(AdversarialTrainerTests.EarlyStopped
         {
             meanNegativeEnergy = -problem.Energy.forward(problem.Validation).to(ScalarType.Float64).mean().item<double>();
             using var fresh = new Generator(31);
-            estimate = PartitionEstimation.Estimate(problem.Energy, problem.Generator, 4096, Options.ProposalGaussianWeight, Options.ProposalGaussianScale, fresh);
+            estimate = PartitionEstimation.Estimate(problem.Energy, problem.Generator, 4096, Options.ProposalDefensiveWeight, Options.ProposalGaussianScale, fresh);
         }
 
         // The energy part of the score is deterministic: exactly what was measured at the best evaluation.
@@ -277,7 +277,7 @@ public sealed class AdversarialTrainerTests(AdversarialTrainerTests.EarlyStopped
             Generator = NormalizingFlow.Create(2, new FlowOptions(FlowLayerKind.AffineCoupling, Blocks: 1, HiddenWidth: 8), seed: 3);
             Generator.InitializeFromData(Train);
             Energy = kind == EnergyNetworkKind.TiltedFlow
-                ? new TiltedFlowEnergy(Generator.Clone(), [8], tiltBound: 3, generator)
+                ? new TiltedFlowEnergy(Generator.Clone(), [8], tiltBound: 3, tailWeight: 0.01, generator)
                 : new MlpEnergy(2, [8], confinement: 0.05, generator);
             if (perturbed)
             {

@@ -77,7 +77,7 @@ public sealed class DefensiveMixtureProposalTests
                 return (z, StandardNormalLogProb(z));
             },
             StandardNormalLogProb,
-            gaussianWeight: 0.9);
+            defensiveWeight: 0.9);
         var generator = new Generator(6);
         for (int call = 0; call < 20; call++)
         {
@@ -122,7 +122,7 @@ public sealed class DefensiveMixtureProposalTests
                 return (z, StandardNormalLogProb(z));
             },
             _ => throw new InvalidOperationException("log q of Gaussian draws is not needed when alpha is 0"),
-            gaussianWeight: 0);
+            defensiveWeight: 0);
         var (samples, logR) = proposal.SampleWithLogProb(300, new Generator(4));
         Assert.Equal(0, (logR - StandardNormalLogProb(samples)).abs().max().item<double>(), 1e-12);
     }
@@ -153,7 +153,7 @@ public sealed class DefensiveMixtureProposalTests
             },
             u => StandardNormalLogProb((u - center) / scale) - d * Math.Log(scale),
             alpha,
-            sigma);
+            new BroadGaussian(sigma));
 
     private static Tensor StandardNormalLogProb(Tensor z) => -0.5 * z.square().sum(1) - 0.5 * z.shape[1] * Math.Log(2 * Math.PI);
 }

@@ -138,7 +138,7 @@ public sealed class LogPartitionEstimatorTests(ITestOutputHelper output)
     // The defensive mixture of a Gaussian "generator" N(center, scale^2 I), in float64, with the broad Gaussian.
     private static DefensiveMixtureProposal Gaussian(
         int d, double center, double scale,
-        double gaussianWeight = DefensiveMixtureProposal.DefaultGaussianWeight,
+        double gaussianWeight = DefensiveMixtureProposal.DefaultDefensiveWeight,
         double gaussianScale = DefensiveMixtureProposal.DefaultGaussianScale) =>
         new(
             d,
@@ -149,7 +149,7 @@ public sealed class LogPartitionEstimatorTests(ITestOutputHelper output)
             },
             u => LogNormal((u - center) / scale) - d * Math.Log(scale),
             gaussianWeight,
-            gaussianScale);
+            new BroadGaussian(gaussianScale));
 
     private static Tensor LogNormal(Tensor z) => -0.5 * z.square().sum(1) - 0.5 * z.shape[1] * Math.Log(2 * Math.PI);
 }

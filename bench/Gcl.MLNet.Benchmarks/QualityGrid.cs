@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Gcl.MLNet.Benchmarks;
+
+/// <summary>
+/// The quality issue's grid: every development set (anomaly AUROC, or held-out log-likelihood with its median and
+/// worst row) for each named variant and seed, one markdown line per fit, printed as soon as it is measured.
+/// </summary>
+internal static class QualityGrid
+{
+    /// <summary>The variants the grid can run, by name: the defaults, the flow alone, and candidates under study.</summary>
+    public static readonly IReadOnlyDictionary<string, EnergyModelOptions> Variants = new Dictionary<string, EnergyModelOptions>
+    {
+        ["defaults"] = new(),
+        ["flow"] = new() { AdversarialIterations = 0 },
+        ["no-tail"] = new() { TailWeight = 0 },
+        ["tail-0.05"] = new() { TailWeight = 0.05 },
+    };
+
+    private static readonly string[] AnomalySets = { "wbc", "wine", "glass", "pima" };
+    private static readonly string[] DensitySets = { "wdbc", "vehicle_deq", "letter_deq" };
+
+    /// <summary>Runs <c>quality [--data DIR] [--sets a,b] [--seeds 0,1,2] [--variants a,b]</c>.</summary>
+    public static int Run(string[] args)
+    {
+        string data = Option(args, "--data") ?? Path.Combine("..", "shared", "data");
+        var sets = (Option(args, "--sets") ?? string.Join(',', AnomalySets.Concat(DensitySets))).Split(',');
+        var seeds = (Option(args, "--seeds") ?? "0,1,2").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var variants = (Option(args, "--variants") ?? "defaults,flow").Split(',');
+        Console.WriteLine("| set | variant | seed | quality | median | worst | log Z | ESS % | k-hat | reliable | seconds |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var set in sets)
+        {
+            foreach (var variant in variants)
+            {
+                foreach (var seed in seeds) Console.WriteLine(Line(data, set, variant, Variants[variant], seed));
+            }
+        }
+        return 0;
+    }
+
+    private static string Line(string data, string set, string variant, EnergyModelOptions options, long seed)
+    {
+        if (AnomalySets.Contains(set))
+        {
+            var (features, labels) = CsvTable.Load(Path.Combine(data, $"{set}.csv")).Split("label");
+            var a = AnomalyExperiment.Measure(features, labels, options, seed, log: false);
+            return $"| {set} | {variant} | {seed} | {a.Auroc:F3} | | | | | | {a.Reliable} | {a.Seconds:F1} |";
+        }
+        var train = CsvTable.Load(Path.Combine(data, $"density_{set}_train.csv")).Rows;
+        var test = CsvTable.Load(Path.Combine(data, $"density_{set}_test.csv")).Rows;
+        var r = DensityExperiment.Measure(train, test, options, seed, log: false);
+        var p = r.Summary.Partition;
+        return $"| {set} | {variant} | {seed} | {r.TestMean:F3} | {r.TestMedian:F3} | {r.TestWorst:F1} | {p.LogZ:F3} | " +
+            $"{100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {r.Seconds:F1} |";
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
