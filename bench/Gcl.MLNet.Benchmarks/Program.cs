@@ -26,7 +26,7 @@ const string Usage = """
 string command = args.Length > 0 ? args[0] : "density";
 TorchRuntime.EnsureLoaded();
 // The fit-time commands measure Fit as users get it, with the library's default threads.
-if (command is not ("fit-time" or "fit-one" or "quality"))
+if (command is not ("fit-time" or "fit-one"))
 {
     TorchRuntime.SetThreads(int.Parse(Environment.GetEnvironmentVariable("GCL_THREADS") ?? "2", System.Globalization.CultureInfo.InvariantCulture));
 }

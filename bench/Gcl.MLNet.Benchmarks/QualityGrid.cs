@@ -13,8 +13,12 @@ internal static class QualityGrid
     {
         ["defaults"] = new(),
         ["flow"] = new() { AdversarialIterations = 0 },
-        ["no-tail"] = new() { TailWeight = 0 },
-        ["tail-0.05"] = new() { TailWeight = 0.05 },
+        ["old"] = new() { TailWeight = 0, TrainingNoise = 0 },
+        ["old-flow"] = new() { TailWeight = 0, TrainingNoise = 0, AdversarialIterations = 0 },
+        ["tail-only"] = new() { TrainingNoise = 0 },
+        ["noise-only"] = new() { TailWeight = 0 },
+        ["noise-0.1"] = new() { TrainingNoise = 0.1 },
+        ["noise-0.02"] = new() { TrainingNoise = 0.02 },
     };
 
     private static readonly string[] AnomalySets = { "wbc", "wine", "glass", "pima" };

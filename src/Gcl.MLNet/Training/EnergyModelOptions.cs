@@ -33,6 +33,15 @@ public sealed class EnergyModelOptions
     /// <value>Default 0.01.</value>
     public double TailWeight { get; init; } = 0.01;
 
+    /// <summary>
+    /// Standard deviation of the Gaussian noise added to every training batch, in standardized units (the data's
+    /// standard deviation per feature is 1), in [0, 1]; 0 for none. Noise regularization: the model fits the data
+    /// smoothed by this much, which keeps constant, near-constant and integer-valued columns from collapsing the flow
+    /// onto their repeated values. Validation and scoring use the rows as they are.
+    /// </summary>
+    /// <value>Default 0.05.</value>
+    public double TrainingNoise { get; init; } = 0.05;
+
     /// <summary>Weight of the quadratic confinement of the free-form MLP energy.</summary>
     /// <value>Default 0.01.</value>
     public double Confinement { get; init; } = 0.01;
@@ -154,6 +163,7 @@ public sealed class EnergyModelOptions
         Require.PositiveAtMost(Owner, nameof(TiltBound), TiltBound, MaxTiltBound);
         Require.InRange(Owner, nameof(TailWeight), TailWeight, 0, EnergyOptions.MaximumTailWeight);
         Require.NonNegative(Owner, nameof(Confinement), Confinement);
+        Require.InRange(Owner, nameof(TrainingNoise), TrainingNoise, 0, 1);
         Require.Defined(Owner, nameof(FlowLayer), FlowLayer);
         Require.InRange(Owner, nameof(FlowBlocks), FlowBlocks, 1, MaxFlowBlocks);
         Require.InRange(Owner, nameof(FlowHiddenWidth), FlowHiddenWidth, 1, MaxWidth);
@@ -189,7 +199,8 @@ public sealed class EnergyModelOptions
         },
         PartitionSamples,
         Contamination,
-        seed);
+        seed,
+        TrainingNoise);
 
     private const string Owner = nameof(EnergyModelOptions);
 }

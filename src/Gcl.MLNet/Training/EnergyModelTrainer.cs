@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Gcl.MLNet.Common;
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Native;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Training;
@@ -17,6 +18,7 @@ internal sealed class EnergyModelTrainer : IDisposable
     private const int ScoringBatchSize = 4096;
 
     private readonly IBatchSource data;
+    private readonly IBatchSource trainingBatches;
     private readonly Tensor validation;
     private readonly Standardizer standardizer;
     private readonly TrainingSettings settings;
@@ -31,6 +33,7 @@ internal sealed class EnergyModelTrainer : IDisposable
     {
         this.limits = limits;
         this.data = data;
+        trainingBatches = settings.TrainingNoise > 0 ? new NoisyBatchSource(data, settings.TrainingNoise) : data;
         this.validation = validation;
         this.standardizer = standardizer;
         this.settings = settings;
@@ -39,7 +42,7 @@ internal sealed class EnergyModelTrainer : IDisposable
     }
 
     /// <summary>Runs every stage and returns what was fitted.</summary>
-    /// <param name="data">Standardized training rows.</param>
+    /// <param name="data">Standardized training rows (noise is added here when the settings ask for it).</param>
     /// <param name="validation">Standardized validation rows [m, d], float32.</param>
     /// <param name="standardizer">The map from raw to standardized units (kept by the model).</param>
     /// <param name="settings">What to train and how.</param>
@@ -58,7 +61,7 @@ internal sealed class EnergyModelTrainer : IDisposable
             var warmStart = run.WarmStart(generator, summaryFacts.TrainingRows);
             energy = CreateEnergy(generator, settings);
             using var adversarial = new AdversarialTrainer(energy, generator, settings.Adversarial, run.random);
-            var adversarialHistory = adversarial.Train(data, validation, run.Report, run.clock, run.limits);
+            var adversarialHistory = adversarial.Train(run.trainingBatches, validation, run.Report, run.clock, run.limits);
             var partition = run.EstimatePartition(energy, generator);
             var summary = run.Summarize(summaryFacts, warmStart, adversarialHistory, adversarial.LogPartitionBias, partition, energy);
             double threshold = run.ScoreQuantile(energy, partition.LogZ - standardizer.LogDetToRaw, 1 - settings.Contamination);
@@ -87,7 +90,7 @@ internal sealed class EnergyModelTrainer : IDisposable
         var options = settings.WarmStart with { EvaluationInterval = WarmStartEvaluationInterval(trainingRows, settings.Adversarial.BatchSize) };
         var warmStart = new MaximumLikelihoodTrainer(options).Train(
             generator,
-            () => data.Epoch(settings.Adversarial.BatchSize, random),
+            () => trainingBatches.Epoch(settings.Adversarial.BatchSize, random),
             validation,
             evaluation => Report(new TrainingProgress(TrainingPhase.WarmStart, evaluation.Step, settings.WarmStart.MaxSteps, double.NaN,
                 evaluation.TrainNegativeLogLikelihood, evaluation.ValidationLogLikelihood, double.NaN, clock.Elapsed)),
@@ -123,6 +126,9 @@ internal sealed class EnergyModelTrainer : IDisposable
         double learnedLogPartition, LogPartitionEstimate partition, EnergyFunction energy)
     {
         double validationLogLikelihood = MeanNegativeEnergy(energy, validation) - partition.LogZ + standardizer.LogDetToRaw;
+        double gaussian = GaussianBaseline.ValidationLogLikelihood(data, validation, settings.TrainingNoise, random) + standardizer.LogDetToRaw;
+        var warnings = FitWarnings.Of(partition, standardizer.ConstantFeatures, validationLogLikelihood, gaussian,
+            TiltSaturation(energy), settings.TrainingNoise);
         var summary = new TrainingSummary
         {
             Seed = settings.Seed,
@@ -139,6 +145,8 @@ internal sealed class EnergyModelTrainer : IDisposable
             Rollbacks = adversarial.Rollbacks,
             StoppedByDivergence = adversarial.StoppedByDivergence,
             ValidationLogLikelihood = validationLogLikelihood,
+            GaussianValidationLogLikelihood = gaussian,
+            Warnings = warnings,
             Partition = partition,
             LearnedLogPartition = learnedLogPartition,
             History = history,
@@ -153,6 +161,15 @@ internal sealed class EnergyModelTrainer : IDisposable
     {
         using var initialization = new Generator(unchecked((ulong)settings.Seed + 1));
         return settings.Energy.Create(generator, initialization);
+    }
+
+    // The share of validation rows where a tilted energy's |h| is within 5% of its bound (0 for other energies).
+    private double TiltSaturation(EnergyFunction energy)
+    {
+        if (energy is not TiltedFlowEnergy tilted || validation.shape[0] == 0) return 0;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return tilted.PenalizedPart(validation).abs().AtLeast(0.95 * tilted.TiltBound).to(ScalarType.Float64).mean().item<double>();
     }
 
     private static double MeanNegativeEnergy(EnergyFunction energy, Tensor rows)

@@ -11,6 +11,7 @@ namespace Gcl.MLNet.Training;
 /// <param name="PartitionSamples">Importance samples for the final log Z.</param>
 /// <param name="Contamination">Fraction of training rows above the anomaly threshold.</param>
 /// <param name="Seed">Seed of every random choice.</param>
+/// <param name="TrainingNoise">Standard deviation of the Gaussian noise added to training batches (standardized units; 0 for none).</param>
 internal sealed record TrainingSettings(
     FlowOptions Flow,
     MaximumLikelihoodOptions WarmStart,
@@ -18,4 +19,5 @@ internal sealed record TrainingSettings(
     AdversarialOptions Adversarial,
     int PartitionSamples,
     double Contamination,
-    long Seed);
+    long Seed,
+    double TrainingNoise = 0);

@@ -63,6 +63,24 @@ public sealed record TrainingSummary
     /// <value>Nats per row, raw units.</value>
     public required double ValidationLogLikelihood { get; init; }
 
+    /// <summary>
+    /// Validation log-likelihood of the sanity baseline: one full-covariance Gaussian fitted to the training rows
+    /// (widened by the training noise). A healthy model beats it; NaN in files written before it was recorded.
+    /// </summary>
+    /// <value>Nats per row, raw units.</value>
+    public double GaussianValidationLogLikelihood { get; init; } = double.NaN;
+
+    /// <summary>
+    /// What looks wrong with this fit, one sentence each with what to do: an unreliable log Z, constant features,
+    /// held-out rows fitted worse than the Gaussian baseline, a tilt pinned at its bound. Empty for a healthy fit.
+    /// </summary>
+    /// <value>Warnings.</value>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
+    /// <summary>Whether the fit can be trusted as a normalized density: no <see cref="Warnings"/> (which include an unreliable log Z).</summary>
+    /// <value>True for a healthy fit.</value>
+    public bool IsReliable => Warnings.Count == 0;
+
     /// <summary>The final, freshly estimated partition function with its diagnostics.</summary>
     /// <value>The estimate.</value>
     public required LogPartitionEstimate Partition { get; init; }

@@ -21,7 +21,8 @@ public sealed class ModelArchiveTests(TrainedModel trained)
         Assert.Equal(original.Model.ScoreThreshold, loaded.Model.ScoreThreshold);
         Assert.Equal(original.Model.Partition, loaded.Model.Partition);
         Assert.Equal(original.Model.Summary.History, loaded.Model.Summary.History);
-        Assert.Equal(original.Model.Summary with { History = [], ConstantFeatures = [] }, loaded.Model.Summary with { History = [], ConstantFeatures = [] });
+        Assert.Equal(original.Model.Summary.Warnings, loaded.Model.Summary.Warnings);
+        Assert.Equal(original.Model.Summary with { History = [], ConstantFeatures = [], Warnings = [] }, loaded.Model.Summary with { History = [], ConstantFeatures = [], Warnings = [] });
         Assert.Equal((original.FeatureColumnName, original.InvalidRows), (loaded.FeatureColumnName, loaded.InvalidRows));
         Assert.Equal(original.GenerateSamples(50, 3).GetColumn<float[]>("Features"), loaded.GenerateSamples(50, 3).GetColumn<float[]>("Features"));
     }

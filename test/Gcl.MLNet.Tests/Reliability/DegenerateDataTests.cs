@@ -7,7 +7,8 @@ namespace Gcl.MLNet.Tests.Reliability;
 
 /// <summary>
 /// Issue 15, item 7: data without spread are refused with the cause; a constant column gives a documented degenerate
-/// model (finite outputs, the feature listed in Summary.ConstantFeatures); ties at the threshold follow one rule.
+/// model (finite outputs, the feature listed in Summary.ConstantFeatures, the fit reported unreliable with a warning
+/// that says why); ties at the threshold follow one rule.
 /// </summary>
 public sealed class DegenerateDataTests
 {
@@ -26,7 +27,7 @@ public sealed class DegenerateDataTests
     }
 
     [Fact]
-    public void One_constant_column_gives_finite_outputs_and_reports_the_feature()
+    public void One_constant_column_gives_finite_outputs_and_reports_the_fit_unreliable()
     {
         var mlContext = new MLContext(seed: 1);
         var rows = TestData.Gaussian(200, 4).Select(r => new TestData.FeatureRow { Features = [r.Features[0], 7f, r.Features[2], r.Features[3]] }).ToArray();
@@ -34,6 +35,8 @@ public sealed class DegenerateDataTests
         using var transformer = mlContext.Transforms.EnergyModel(options: TestData.Micro(4)).Fit(data);
 
         Assert.Equal([1], transformer.Model.Summary.ConstantFeatures);
+        Assert.False(transformer.Model.Summary.IsReliable);
+        Assert.Contains(transformer.Model.Summary.Warnings, w => w.StartsWith("Features 1 are constant", StringComparison.Ordinal));
         var scores = TestData.Column(transformer.Transform(data), "Score");
         Assert.All(scores, s => Assert.True(float.IsFinite(s), $"Score {s}"));
         var off = (float[])rows[0].Features.Clone();
