@@ -45,9 +45,9 @@ internal static class QualityGrid
 
     private static string Line(string data, string set, string variant, EnergyModelOptions options, long seed)
     {
-        if (AnomalySets.Contains(set))
+        if (AnomalySets.Contains(set) || set == "spikes")
         {
-            var (features, labels) = CsvTable.Load(Path.Combine(data, $"{set}.csv")).Split("label");
+            var (features, labels) = set == "spikes" ? Spikes() : CsvTable.Load(Path.Combine(data, $"{set}.csv")).Split("label");
             var a = AnomalyExperiment.Measure(features, labels, options, seed, log: false);
             return $"| {set} | {variant} | {seed} | {a.Auroc:F3} | | | | | | {a.Reliable} | {a.Seconds:F1} |";
         }
@@ -57,6 +57,31 @@ internal static class QualityGrid
         var p = r.Summary.Partition;
         return $"| {set} | {variant} | {seed} | {r.TestMean:F3} | {r.TestMedian:F3} | {r.TestWorst:F1} | {p.LogZ:F3} | " +
             $"{100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {r.Seconds:F1} |";
+    }
+
+    /// <summary>
+    /// The synthetic check for repeated values: 1,000 rows of 5 standard-normal features and 15 integer "pixel"
+    /// columns that are 0 in 95% of rows and 1 to 16 otherwise, independent of the label; the 50 anomalies are shifted
+    /// by 3 standard deviations in one of the normal features.
+    /// </summary>
+    internal static (float[][] Features, float[] Labels) Spikes()
+    {
+        var random = new Random(17);
+        var features = new float[1000][];
+        var labels = new float[1000];
+        for (int i = 0; i < features.Length; i++)
+        {
+            var row = new float[20];
+            for (int j = 0; j < 5; j++) row[j] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            for (int j = 5; j < 20; j++) row[j] = random.NextDouble() < 0.95 ? 0 : random.Next(1, 17);
+            if (i % 20 == 0)
+            {
+                labels[i] = 1;
+                row[random.Next(5)] += 3;
+            }
+            features[i] = row;
+        }
+        return (features, labels);
     }
 
     private static string? Option(string[] args, string name)
