@@ -226,9 +226,9 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
 
     /// <summary>
     /// An ML.NET pipeline that scores with this model's scoring ONNX instead of TorchSharp: <c>ApplyOnnxModel</c> on
-    /// the ONNX bytes (embedded, no file needed), then the stateless <see cref="OnnxScoreUnwrapping"/> mapping, so it
-    /// emits the same scalar <c>Energy</c>, <c>LogDensity</c>, <c>Score</c>, <c>PredictedLabel</c> (at this
-    /// transformer's threshold) and <c>Probability</c> columns. Fit it on
+    /// the ONNX bytes (embedded, no file needed), then the stateless <see cref="OnnxScoreUnwrapping"/> and
+    /// <see cref="OnnxProbabilityUnwrapping"/> mappings, so it emits the same scalar <c>Energy</c>, <c>LogDensity</c>,
+    /// <c>Score</c>, <c>PredictedLabel</c> (at this transformer's threshold) and <c>Probability</c> columns. Fit it on
     /// any data with the feature column (nothing is learned); <c>mlContext.Model.Save</c> stores the result and
     /// <c>mlContext.Model.Load</c> reads it back without this library's TorchSharp part, after
     /// <c>mlContext.ComponentCatalog.RegisterAssembly(typeof(OnnxScoreUnwrapping).Assembly)</c>. Running it needs ONNX

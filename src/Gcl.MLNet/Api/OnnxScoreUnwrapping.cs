@@ -5,8 +5,8 @@ namespace Gcl.MLNet;
 
 /// <summary>
 /// The stateless <c>CustomMapping</c> of the ONNX scoring pipeline: ML.NET's <c>ApplyOnnxModel</c> emits every
-/// ONNX output as a vector, and this turns the one-element <c>Energy</c>, <c>LogDensity</c>, <c>Score</c>,
-/// <c>PredictedLabel</c> and <c>Probability</c> vectors into the scalar columns <see cref="EnergyModelTransformer"/> emits, so that
+/// ONNX output as a vector, and this turns the one-element <c>Energy</c>, <c>LogDensity</c>, <c>Score</c> and
+/// <c>PredictedLabel</c> vectors into the scalar columns <see cref="EnergyModelTransformer"/> emits, so that
 /// <c>mlContext.AnomalyDetection.Evaluate</c> and user code read both pipelines alike. It is public only because
 /// ML.NET's loader creates it by reflection; register it before <c>mlContext.Model.Load</c> with
 /// <c>mlContext.ComponentCatalog.RegisterAssembly(typeof(OnnxScoreUnwrapping).Assembly)</c>.
@@ -28,7 +28,6 @@ public sealed class OnnxScoreUnwrapping : CustomMappingFactory<OnnxScoreUnwrappi
         output.LogDensity = Single(input.LogDensity, nameof(input.LogDensity));
         output.Score = Single(input.Score, nameof(input.Score));
         output.PredictedLabel = Single(input.PredictedLabel, nameof(input.PredictedLabel));
-        output.Probability = Single(input.Probability, nameof(input.Probability));
     }
 
     /// <inheritdoc />
@@ -59,11 +58,6 @@ public sealed class OnnxScoreUnwrapping : CustomMappingFactory<OnnxScoreUnwrappi
         /// <value>[Score above the threshold].</value>
         [VectorType(1)]
         public bool[] PredictedLabel { get; set; } = [];
-
-        /// <summary>Gets or sets the outlier probability, one element.</summary>
-        /// <value>[fraction of training rows with a lower Score].</value>
-        [VectorType(1)]
-        public float[] Probability { get; set; } = [];
     }
 
     /// <summary>The scalar columns, named as <see cref="EnergyModelTransformer"/> names them.</summary>
@@ -84,9 +78,5 @@ public sealed class OnnxScoreUnwrapping : CustomMappingFactory<OnnxScoreUnwrappi
         /// <summary>Gets or sets whether the score is above the fitted threshold.</summary>
         /// <value>True for a predicted anomaly.</value>
         public bool PredictedLabel { get; set; }
-
-        /// <summary>Gets or sets the outlier probability.</summary>
-        /// <value>The fraction of training rows with a lower Score, in [0, 1].</value>
-        public float Probability { get; set; }
     }
 }
