@@ -72,8 +72,11 @@ public sealed class ThresholdTests(TrainedModel trained)
         Assert.Equal(moved.Transform(data).GetColumn<bool>("PredictedLabel"), loaded.Transform(data).GetColumn<bool>("PredictedLabel"));
         Assert.Equal(TestData.Column(moved.Transform(data), "Probability"), TestData.Column(loaded.Transform(data), "Probability"));
         Assert.Equal(trained.Transformer.Model.TrainingScores!.Scores, loaded.Model.TrainingScores!.Scores);
-        var manifest = System.Text.Json.Nodes.JsonNode.Parse(ArchiveEditing.Entries(saved.ToArray())["manifest.json"])!;
-        Assert.Equal(-3.25, manifest["scoreThreshold"]!.GetValue<double>());
+        var entries = ArchiveEditing.Entries(saved.ToArray());
+        Assert.Equal(-3.25, System.Text.Json.Nodes.JsonNode.Parse(entries["manifest.json"])!["scoreThreshold"]!.GetValue<double>());
+        var onnx = Gcl.MLNet.Onnx.Protobuf.ModelProto.Parser.ParseFrom(entries[EnergyModelTransformer.OnnxEntryName]);
+        Assert.Equal("-3.25", onnx.MetadataProps.Single(p => p.Key == "score_threshold").Value);
+        Assert.Contains("Score > -3.25", onnx.Graph.Output.Single(o => o.Name == "PredictedLabel").DocString);
     }
 
     [Theory]
