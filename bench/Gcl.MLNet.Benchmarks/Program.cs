@@ -7,7 +7,7 @@ const string Usage = """
     Usage: dotnet run -c Release --project bench/Gcl.MLNet.Benchmarks -- <command>
       summary [--out FILE.md] [--threads 1|2] [--data DIR] [--memory-rows N] [--only SECTIONS]
                            every benchmark in one run, one markdown report (printed and written to FILE.md,
-                           default benchmark-summary.md): machine limit, threads, scoring, training, memory,
+                           default benchmark-summary.md): machine limit, threads, scoring, explain, training, memory,
                            peers, quality, targets; --threads fixes torch's threads (default: the measured winner)
       fit-time [--data DIR] [--largest ROWS] [--seeds N] [--sets a,b] [--out FILE.md]
                            Fit at the defaults (default threads) on every data set, synthetic sizes up to

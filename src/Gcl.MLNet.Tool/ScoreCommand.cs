@@ -10,8 +10,10 @@ namespace Gcl.MLNet.Tool;
 /// <summary>
 /// <c>gcl score</c>: streams a CSV file through a model in blocks of <see cref="BatchRows"/> rows, so memory stays
 /// flat whatever the file's size, and writes the pass-through columns with <c>energy</c>, <c>log_density</c>,
-/// <c>score</c> and <c>predicted_label</c>. The library engine scores with TorchSharp; <c>--engine onnx</c> runs the
-/// model's scoring ONNX in ONNX Runtime (no TorchSharp at all).
+/// <c>score</c> and <c>predicted_label</c>, and with <c>--explain</c> one <c>contribution_NAME</c> column per feature
+/// (its share of the score in nats, <see cref="EnergyModel.Explain"/>; about 16 gradient passes per row). The library
+/// engine scores with TorchSharp; <c>--engine onnx</c> runs the model's scoring ONNX in ONNX Runtime (no TorchSharp
+/// at all, so no explanations).
 /// </summary>
 internal static class ScoreCommand
 {
@@ -37,20 +39,23 @@ internal static class ScoreCommand
         var model = CommonOptions.ExistingFile("--model", "a model file from gcl train (.zip); with --engine onnx also a scoring .onnx");
         var output = new Option<FileInfo>("--out") { Description = "the scored CSV to write", Required = true, HelpName = "FILE" };
         var engine = new Option<Engine>("--engine") { Description = "library (TorchSharp) or onnx (ONNX Runtime)", DefaultValueFactory = _ => Engine.Library, HelpName = "library|onnx" };
+        var explain = new Option<bool>("--explain") { Description = "add each feature's contribution to the score (nats), one contribution_NAME column per feature; library engine only" };
         var command = new Command("score", "Score a CSV file of any size with a model, streaming.");
         command.Options.Add(model);
         csv.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(engine);
+        command.Options.Add(explain);
         command.SetAction(r => Run(io, r.GetValue(model)!.FullName, r.GetValue(csv.Data)!.FullName, csv.SeparatorOf(r),
             CommonOptions.Csv.Names(r, csv.Features), CommonOptions.Csv.Names(r, csv.Ignore), r.GetValue(csv.InvalidRows),
-            r.GetValue(output)!.FullName, r.GetValue(engine)));
+            r.GetValue(output)!.FullName, r.GetValue(engine), r.GetValue(explain)));
         return command;
     }
 
     private static int Run(ToolConsole io, string modelPath, string dataPath, char separator, IReadOnlyList<string>? features,
-        IReadOnlyList<string>? ignore, InvalidRowHandling invalidRows, string outputPath, Engine engine)
+        IReadOnlyList<string>? ignore, InvalidRowHandling invalidRows, string outputPath, Engine engine, bool explain)
     {
+        if (explain && engine == Engine.Onnx) throw new UsageException("--explain needs the library engine: the ONNX model has no gradients.");
         using var scorer = BatchScorer.Open(modelPath, engine);
         var layout = CsvLayout.ForScoring(dataPath, separator, scorer.FeatureNames, scorer.FeatureCount, features, ignore);
         string? folder = Path.GetDirectoryName(outputPath);
@@ -66,16 +71,19 @@ internal static class ScoreCommand
             using var csv = new CsvWriter(writer, CsvLayout.Configuration(separator));
             foreach (int column in layout.PassThroughColumns) csv.WriteField(layout.Header[column]);
             foreach (string column in ScoreColumns) csv.WriteField(column);
+            if (explain) foreach (string name in layout.FeatureNames) csv.WriteField("contribution_" + name);
             csv.NextRecord();
 
             int d = scorer.FeatureCount;
             var batch = new float[BatchRows * d];
             var passThrough = new string[BatchRows][];
+            var contributions = explain ? new float[BatchRows * d] : [];
             int count = 0;
             void Flush()
             {
                 if (count == 0) return;
                 var scores = scorer.Score(batch, count);
+                if (explain) scorer.Explain(batch, count, contributions);
                 for (int i = 0; i < count; i++)
                 {
                     foreach (string cell in passThrough[i]) csv.WriteField(cell);
@@ -83,6 +91,7 @@ internal static class ScoreCommand
                     csv.WriteField(Invariant(scores.LogDensity[i]));
                     csv.WriteField(Invariant(scores.Score[i]));
                     csv.WriteField(scores.PredictedLabel[i] ? "1" : "0");
+                    for (int j = 0; explain && j < d; j++) csv.WriteField(Invariant(contributions[i * d + j]));
                     csv.NextRecord();
                 }
                 rows += count;
@@ -147,6 +156,12 @@ internal static class ScoreCommand
                 predicted[i] = score[i] > model.ScoreThreshold;
             }
             return new ScoreResponse(energy, logDensity, score, predicted);
+        }
+
+        public void Explain(float[] rows, int count, float[] contributions)
+        {
+            int length = count * library!.Model.FeatureCount;
+            library.Model.Explain(rows.AsSpan(0, length), contributions.AsSpan(0, length));
         }
 
         public void Dispose()

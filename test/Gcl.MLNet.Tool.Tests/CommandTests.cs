@@ -71,6 +71,25 @@ public sealed class CommandTests(TrainedModel model)
     }
 
     [Fact]
+    public void Explain_adds_one_contribution_column_per_feature_that_adds_up_to_the_score_difference()
+    {
+        using var folder = new TemporaryFolder();
+
+        GclRun.Ok("score", "--model", model.ModelPath, "--data", GclRun.Wbc, "--out", folder.File("explained.csv"), "--explain");
+        var onnx = GclRun.Of("score", "--model", model.ModelPath, "--data", GclRun.Wbc, "--out", folder.File("onnx.csv"), "--engine", "onnx", "--explain");
+
+        var header = File.ReadLines(folder.File("explained.csv")).First().Split(',');
+        Assert.Equal(["label", "energy", "log_density", "score", "predicted_label", "contribution_mean_radius"], header[..6]);
+        Assert.Equal(5 + 30, header.Length);
+        var rows = Rows(folder.File("explained.csv"));
+        // Contributions add up to Score minus the Score of the training mean, the same constant for every row.
+        var offsets = rows.Select(r => r[3] - r[5..].Sum()).ToArray();
+        Assert.True(offsets.Max() - offsets.Min() <= 1e-2 * Math.Max(1, rows.Max(r => Math.Abs(r[3]))), $"offsets {offsets.Min()} .. {offsets.Max()}");
+        Assert.NotEqual(0, onnx.ExitCode);
+        Assert.Contains("--explain needs the library engine", onnx.Error + onnx.Output);
+    }
+
+    [Fact]
     public void A_semicolon_separated_file_needs_the_separator_option()
     {
         using var folder = new TemporaryFolder();

@@ -6,7 +6,8 @@ namespace Gcl.MLNet.Api;
 /// <summary>
 /// Builds the pure-ML.NET scoring pipeline of <see cref="EnergyModelTransformer.CreateOnnxScoringPipeline"/>:
 /// ML.NET's <c>ApplyOnnxModel</c> on the scoring ONNX bytes, then the stateless <see cref="OnnxScoreUnwrapping"/>
-/// mapping that turns ONNX Runtime's one-element vectors into the transformer's scalar columns.
+/// and <see cref="OnnxProbabilityUnwrapping"/> mappings that turn ONNX Runtime's one-element vectors into the
+/// transformer's scalar columns.
 /// </summary>
 internal static class OnnxScoringPipeline
 {
@@ -28,6 +29,8 @@ internal static class OnnxScoringPipeline
                 "needs it. Add a reference to the Microsoft.ML.OnnxRuntime package (or Microsoft.ML.OnnxRuntime.Gpu).", e);
         }
         return applyOnnx.Append(mlContext.Transforms.CustomMapping<OnnxScoreUnwrapping.Vectors, OnnxScoreUnwrapping.Scalars>(
-            OnnxScoreUnwrapping.Unwrap, OnnxScoreUnwrapping.ContractName));
+                OnnxScoreUnwrapping.Unwrap, OnnxScoreUnwrapping.ContractName))
+            .Append(mlContext.Transforms.CustomMapping<OnnxProbabilityUnwrapping.Vector, OnnxProbabilityUnwrapping.Scalar>(
+                OnnxProbabilityUnwrapping.Unwrap, OnnxProbabilityUnwrapping.ContractName));
     }
 }

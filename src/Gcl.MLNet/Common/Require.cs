@@ -29,6 +29,13 @@ internal static class Require
         if (!(value >= 0) || double.IsInfinity(value)) throw Invalid(owner, name, value, "must be a finite number >= 0");
     }
 
+    /// <summary>Throws unless <paramref name="value"/> is a finite float32 value (of either sign).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It is not; the message names the setting.</exception>
+    public static void FiniteSingle(string owner, string name, double value)
+    {
+        if (!(Math.Abs(value) <= float.MaxValue)) throw Invalid(owner, name, value, "must be a finite number within the float32 range");
+    }
+
     /// <summary>Throws unless <paramref name="value"/> lies strictly between the two bounds.</summary>
     /// <exception cref="ArgumentOutOfRangeException">It does not; the message names the setting.</exception>
     public static void Between(string owner, string name, double value, double lowerExclusive, double upperExclusive)

@@ -26,7 +26,7 @@ internal sealed class SampleDataView : IDataView
         Count = count;
         Seed = seed;
         var builder = new DataViewSchema.Builder();
-        builder.AddColumn(FeaturesColumn, new VectorDataViewType(NumberDataViewType.Single, model.FeatureCount), SlotNames(featureNames));
+        builder.AddColumn(FeaturesColumn, new VectorDataViewType(NumberDataViewType.Single, model.FeatureCount), OutputColumns.SlotNames(featureNames));
         builder.AddColumn(OutputColumns.Energy, NumberDataViewType.Single);
         builder.AddColumn(OutputColumns.LogDensity, NumberDataViewType.Single);
         Schema = builder.ToSchema();
@@ -63,14 +63,4 @@ internal sealed class SampleDataView : IDataView
 
     /// <summary>The seed of block <paramref name="block"/>.</summary>
     public long BlockSeed(long block) => unchecked((long)SplitMix.Combine(Seed, block));
-
-    private static DataViewSchema.Annotations? SlotNames(IReadOnlyList<string>? names)
-    {
-        if (names is null) return null;
-        var builder = new DataViewSchema.Annotations.Builder();
-        ValueGetter<VBuffer<ReadOnlyMemory<char>>> getter = (ref VBuffer<ReadOnlyMemory<char>> value) =>
-            value = new VBuffer<ReadOnlyMemory<char>>(names.Count, names.Select(n => n.AsMemory()).ToArray());
-        builder.Add(FeatureColumn.SlotNamesKind, new VectorDataViewType(TextDataViewType.Instance, names.Count), getter);
-        return builder.ToAnnotations();
-    }
 }

@@ -6,9 +6,11 @@ namespace Gcl.MLNet.DataViews;
 /// <summary>
 /// The one batched row source behind the transformer's cursor and its row mapper: it collects up to
 /// <see cref="Capacity"/> feature rows, checks each (size, finiteness), scores the valid ones in one
-/// <see cref="EnergyModel.Score"/> call, and serves the four output values per row. Rows with NaN or infinity
-/// either fail (with the row and feature named) or, with <see cref="InvalidRowHandling.Skip"/>, get NaN outputs
-/// and PredictedLabel false. Not thread-safe: each cursor or mapped row owns one.
+/// <see cref="EnergyModel.Score"/> call, and serves the output values per row; the feature contributions are
+/// computed for the whole block on the first read of one (<see cref="EnergyModel.Explain"/>), so a reader that does
+/// not ask for them does not pay for them. Rows with NaN or infinity either fail (with the row and feature named)
+/// or, with <see cref="InvalidRowHandling.Skip"/>, get NaN outputs and PredictedLabel false. Not thread-safe: each
+/// cursor or mapped row owns one.
 /// </summary>
 internal sealed class ScoringBlock
 {
@@ -20,6 +22,8 @@ internal sealed class ScoringBlock
     private readonly float[] energy;
     private readonly float[] logDensity;
     private readonly int[] slots;
+    private float[]? contributions;
+    private bool explained;
     private int validCount;
 
     /// <summary>Creates an empty block.</summary>
@@ -51,6 +55,7 @@ internal sealed class ScoringBlock
     {
         Count = 0;
         validCount = 0;
+        explained = false;
     }
 
     /// <summary>Adds a row; <paramref name="position"/> is its row index, for messages.</summary>
@@ -89,7 +94,7 @@ internal sealed class ScoringBlock
     }
 
     /// <summary>A getter of added column <paramref name="addedIndex"/> (see <see cref="OutputColumns.Added"/>).</summary>
-    /// <param name="addedIndex">0 Energy, 1 LogDensity, 2 Score, 3 PredictedLabel.</param>
+    /// <param name="addedIndex">0 Energy, 1 LogDensity, 2 Score, 3 PredictedLabel, 4 Probability, 5 FeatureContributions.</param>
     /// <param name="currentRow">Returns the block row to serve, scoring first if the owner needs to.</param>
     public Delegate Getter(int addedIndex, Func<int> currentRow) => addedIndex switch
     {
@@ -97,8 +102,31 @@ internal sealed class ScoringBlock
         1 => (ValueGetter<float>)((ref float value) => value = LogDensity(currentRow())),
         2 => (ValueGetter<float>)((ref float value) => value = -LogDensity(currentRow())),
         3 => (ValueGetter<bool>)((ref bool value) => value = -LogDensity(currentRow()) > model.ScoreThreshold),
+        4 => (ValueGetter<float>)((ref float value) => value = model.Probability(-LogDensity(currentRow()))),
+        5 => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => Contributions(currentRow(), ref value)),
         _ => throw new ArgumentOutOfRangeException(nameof(addedIndex)),
     };
+
+    // The row's contributions; the block's valid rows are explained together on the first call after scoring.
+    private void Contributions(int row, ref VBuffer<float> value)
+    {
+        var editor = VBufferEditor.Create(ref value, dimension);
+        if (slots[row] < 0)
+        {
+            editor.Values.Fill(float.NaN);
+        }
+        else
+        {
+            if (!explained)
+            {
+                contributions ??= new float[features.Length];
+                model.Explain(features.AsSpan(0, validCount * dimension), contributions.AsSpan(0, validCount * dimension));
+                explained = true;
+            }
+            contributions!.AsSpan(slots[row] * dimension, dimension).CopyTo(editor.Values);
+        }
+        value = editor.Commit();
+    }
 
     private float Energy(int row) => slots[row] < 0 ? float.NaN : energy[slots[row]];
 

@@ -4,7 +4,8 @@ namespace Gcl.MLNet.DataViews;
 
 /// <summary>
 /// How one input schema is scored: the checked feature column, the output schema (input columns, then the added
-/// ones), and which input columns a set of output columns needs. Shared by the cursor and the row mapper.
+/// ones, FeatureContributions among them when the plan explains), and which input columns a set of output columns
+/// needs. Shared by the cursor and the row mapper.
 /// </summary>
 internal sealed class ScoringPlan
 {
@@ -12,14 +13,22 @@ internal sealed class ScoringPlan
     private readonly InvalidRowHandling handling;
 
     /// <summary>Checks <paramref name="input"/> and builds the plan.</summary>
+    /// <param name="model">The model that scores.</param>
+    /// <param name="featureColumn">The feature column's name.</param>
+    /// <param name="handling">What to do with non-finite rows.</param>
+    /// <param name="input">The schema scored.</param>
+    /// <param name="paramName">The caller's parameter, for messages.</param>
+    /// <param name="explain">Whether to add FeatureContributions.</param>
+    /// <param name="featureNames">Slot names of FeatureContributions, when known.</param>
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, of the wrong type or size.</exception>
-    public ScoringPlan(EnergyModel model, string featureColumn, InvalidRowHandling handling, DataViewSchema input, string paramName)
+    public ScoringPlan(EnergyModel model, string featureColumn, InvalidRowHandling handling, DataViewSchema input, string paramName,
+        bool explain = false, IReadOnlyList<string>? featureNames = null)
     {
         this.model = model;
         this.handling = handling;
         Input = input;
         Features = FeatureColumn.Find(input, featureColumn, paramName, model.FeatureCount);
-        Output = OutputColumns.Append(input);
+        Output = OutputColumns.Append(input, explain ? (model.FeatureCount, featureNames) : null);
     }
 
     /// <summary>The schema scored.</summary>

@@ -14,38 +14,64 @@ namespace Gcl.MLNet;
 /// <c>LogDensity(x) = -E(u) - log Zhat - sum(log s)</c> with <c>u = (x - m) / s</c>: normalized, in the data's raw units.
 /// Scoring is batched and safe to call from several threads at once. <see cref="Dispose"/> may race with scoring:
 /// calls already running finish normally, calls that start later throw <see cref="ObjectDisposedException"/>, and the
-/// native memory is freed when the last running call leaves.
+/// native memory is freed when the last running call leaves. Scores are also read as an outlier probability, the
+/// fraction of training rows with a lower score, from quantiles of the training scores kept with the model.
 /// </summary>
 public sealed class EnergyModel : IDisposable
 {
+    /// <summary>Draws from the generator that stand in for the training scores of a model file that lacks them.</summary>
+    internal const int FallbackScoreDraws = 16384;
+
     private readonly ScalarType dtype;
     private readonly Lazy<ManagedScorer?> managedScorer;
+    private readonly Lazy<TrainingScores> scoreDistribution;
+    private readonly SharedModules modules;
     private readonly object gate = new();
-    private int activeCalls;
     private bool disposed;
-    private bool released;
     private readonly double[] mean;
     private readonly double[] scale;
 
     /// <summary>Wraps what training fitted; the model owns its modules from here on.</summary>
     internal EnergyModel(TrainingResult fitted)
-        : this(fitted.Standardizer, fitted.Energy, fitted.Generator, fitted.ScoreThreshold, fitted.Summary)
+        : this(fitted.Standardizer, fitted.Energy, fitted.Generator, fitted.ScoreThreshold, fitted.TrainingScores, fitted.Summary)
     {
     }
 
-    internal EnergyModel(Standardizer standardizer, EnergyFunction energy, NormalizingFlow generator, double scoreThreshold, TrainingSummary summary)
+    /// <summary>Wraps fitted or loaded parts; <paramref name="trainingScores"/> is null for model files saved before they were stored.</summary>
+    internal EnergyModel(Standardizer standardizer, EnergyFunction energy, NormalizingFlow generator, double scoreThreshold,
+        TrainingScores? trainingScores, TrainingSummary summary)
     {
         Standardizer = standardizer;
         Energy = energy;
         Generator = generator;
         ScoreThreshold = scoreThreshold;
+        TrainingScores = trainingScores;
         Summary = summary;
         dtype = generator.parameters().First().dtype;
         mean = standardizer.Mean;
         scale = standardizer.Scale;
         energy.eval();
         generator.eval();
+        modules = new SharedModules(energy, generator);
         managedScorer = new(() => ManagedScorer.TryCreate(standardizer, energy, dtype));
+        scoreDistribution = new(() => TrainingScores ?? GeneratorScores());
+    }
+
+    // A view of source with another threshold, sharing its modules, managed copy and score distribution.
+    private EnergyModel(EnergyModel source, double scoreThreshold)
+    {
+        Standardizer = source.Standardizer;
+        Energy = source.Energy;
+        Generator = source.Generator;
+        ScoreThreshold = scoreThreshold;
+        TrainingScores = source.TrainingScores;
+        Summary = source.Summary;
+        dtype = source.dtype;
+        mean = source.mean;
+        scale = source.scale;
+        modules = source.modules;
+        managedScorer = source.managedScorer;
+        scoreDistribution = source.scoreDistribution;
     }
 
     /// <summary>Number of features a row must have.</summary>
@@ -57,8 +83,18 @@ public sealed class EnergyModel : IDisposable
     public LogPartitionEstimate Partition => Summary.Partition;
 
     /// <summary>Rows whose Score (-LogDensity) exceeds this are predicted anomalous.</summary>
-    /// <value>The (1 - contamination) quantile of the training scores.</value>
+    /// <value>The (1 - contamination) quantile of the training scores, or the threshold a transformer's <c>WithThreshold</c> or <c>WithContamination</c> chose.</value>
     public double ScoreThreshold { get; }
+
+    /// <summary>The quantiles of the training rows' scores; null for model files saved before they were stored.</summary>
+    internal TrainingScores? TrainingScores { get; }
+
+    /// <summary>
+    /// The score distribution behind the Probability output: <see cref="TrainingScores"/>, or for model files without
+    /// them, the quantiles of the scores of <see cref="FallbackScoreDraws"/> seeded draws from the generator (the flow
+    /// trained to match the data), computed on first use.
+    /// </summary>
+    internal TrainingScores ScoreDistribution => scoreDistribution.Value;
 
     /// <summary>What training did and how good the result is.</summary>
     /// <value>The summary.</value>
@@ -108,6 +144,51 @@ public sealed class EnergyModel : IDisposable
         var log = e.neg().Plus(-Partition.LogZ + Standardizer.LogDetToRaw);
         e.to(ScalarType.Float32).data<float>().CopyTo(energy);
         log.to(ScalarType.Float32).data<float>().CopyTo(logDensity);
+    }
+
+    /// <summary>
+    /// Per-feature contributions to the Score of rows given row-major in <paramref name="rows"/>, in nats: integrated
+    /// gradients of the energy along the straight line from the training mean (the standardized origin) to the row
+    /// (its standardized values clamped to the input range), 16-point Gauss–Legendre, plus each feature's own share of
+    /// the input-range penalty. Contributions are those of the raw features (they do not depend on units) and add up
+    /// to Score(row) - Score(training mean) within 1e-3 nats plus 1e-4 of that difference (the tested tolerance;
+    /// float32 rounding dominates). One call costs about 16 gradient passes of the energy; calls of many rows at once
+    /// cost far less per row than calls of one.
+    /// </summary>
+    /// <param name="rows">Row-major features, a multiple of <see cref="FeatureCount"/> long, all finite.</param>
+    /// <param name="contributions">Receives the contributions, as long as <paramref name="rows"/>.</param>
+    /// <exception cref="ArgumentException">Lengths do not match or a value is not finite.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public void Explain(ReadOnlySpan<float> rows, Span<float> contributions)
+    {
+        using var lease = Enter();
+        RowCount(rows.Length);
+        if (contributions.Length != rows.Length) throw new ArgumentException($"Expected a contributions span of {rows.Length} values, one per feature of each row.", nameof(contributions));
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (!float.IsFinite(rows[i])) throw new ArgumentException($"Row {i / FeatureCount}, feature {i % FeatureCount} is {rows[i]}; features must be finite.", nameof(rows));
+        }
+        if (rows.IsEmpty) return;
+        TorchRuntime.EnsureLoaded();
+        IntegratedGradients.Explain(Standardizer, Energy, dtype, rows, contributions);
+    }
+
+    /// <summary>The outlier probability of <paramref name="score"/>: the fraction of training scores below it (see <see cref="ScoreDistribution"/>).</summary>
+    internal float Probability(float score) => (float)ScoreDistribution.Probability(score);
+
+    /// <summary>
+    /// A view of this model whose <see cref="ScoreThreshold"/> is <paramref name="scoreThreshold"/>; it shares the
+    /// native modules (nothing is copied) and is disposed on its own: the modules are freed when every view is.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    internal EnergyModel WithThreshold(double scoreThreshold)
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            modules.AddView();
+        }
+        return new EnergyModel(this, scoreThreshold);
     }
 
     /// <summary>
@@ -163,19 +244,13 @@ public sealed class EnergyModel : IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            activeCalls++;
+            modules.Enter();
         }
         return new Lease(this);
     }
 
-    /// <summary>Whether the native modules have been freed (after <see cref="Dispose"/>, once no call is running).</summary>
-    internal bool IsReleased
-    {
-        get
-        {
-            lock (gate) return released;
-        }
-    }
+    /// <summary>Whether the native modules have been freed (after <see cref="Dispose"/> of every view, once no call is running).</summary>
+    internal bool IsReleased => modules.IsReleased;
 
     /// <summary>Throws if the model was disposed (for services over the model, such as ONNX export).</summary>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
@@ -184,34 +259,35 @@ public sealed class EnergyModel : IDisposable
         lock (gate) ObjectDisposedException.ThrowIf(disposed, this);
     }
 
-    /// <summary>Frees the native memory now, or when the last running call leaves; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Frees the native memory now, or when the last running call leaves; later calls throw <see cref="ObjectDisposedException"/>.
+    /// A model that shares its modules with others (a transformer's <c>WithThreshold</c> and <c>WithContamination</c>
+    /// make such views) frees them when the last of them is disposed.
+    /// </summary>
     public void Dispose()
     {
         lock (gate)
         {
             if (disposed) return;
             disposed = true;
-            if (activeCalls > 0) return;
-            released = true;
         }
-        Release();
+        modules.RemoveView();
     }
 
-    private void Leave()
+    private void Leave() => modules.Leave();
+
+    // The stand-in for missing training scores: scores of seeded generator draws, in blocks.
+    private TrainingScores GeneratorScores()
     {
-        lock (gate)
+        var scores = new List<double>(FallbackScoreDraws);
+        const int block = 4096;
+        for (int drawn = 0; drawn < FallbackScoreDraws; drawn += block)
         {
-            activeCalls--;
-            if (!disposed || activeCalls > 0 || released) return;
-            released = true;
+            var (_, _, logDensity) = Sample(block, Summary.Seed + drawn);
+            scores.AddRange(logDensity.Select(l => -(double)l));
         }
-        Release();
-    }
-
-    private void Release()
-    {
-        Energy.Dispose();
-        Generator.Dispose();
+        scores.Sort();
+        return TrainingScores.FromSorted(scores);
     }
 
     // The excess penalties of the input-range rule, per row, as a float64 [count] tensor.

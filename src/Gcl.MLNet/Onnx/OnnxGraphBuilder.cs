@@ -104,10 +104,19 @@ internal sealed class OnnxGraphBuilder
     /// <param name="name">The input name hosts bind to (e.g. the feature column <c>Features</c>).</param>
     /// <param name="elementType">The element type, float32 for every Gcl.MLNet input.</param>
     /// <param name="trailingDims">The fixed sizes after the batch dimension.</param>
-    public string AddInput(string name, DataType elementType, params long[] trailingDims)
+    public string AddInput(string name, DataType elementType, params long[] trailingDims) => AddInput(name, "", elementType, trailingDims);
+
+    /// <summary>Declares a graph input of shape <c>[N, trailing…]</c> with a doc string; returns its name.</summary>
+    /// <param name="name">The input name hosts bind to.</param>
+    /// <param name="doc">What the input holds and in which units (the input's <c>doc_string</c>).</param>
+    /// <param name="elementType">The element type.</param>
+    /// <param name="trailingDims">The fixed sizes after the batch dimension.</param>
+    public string AddInput(string name, string doc, DataType elementType, params long[] trailingDims)
     {
         Claim(name);
-        graph.Input.Add(ValueInfo(name, elementType, trailingDims));
+        var info = ValueInfo(name, elementType, trailingDims);
+        if (doc.Length > 0) info.DocString = doc;
+        graph.Input.Add(info);
         return name;
     }
 
@@ -116,12 +125,29 @@ internal sealed class OnnxGraphBuilder
     /// <param name="name">The plain output name hosts read (e.g. <c>LogDensity</c>).</param>
     /// <param name="elementType">The element type.</param>
     /// <param name="trailingDims">The fixed sizes after the batch dimension (none for a <c>[N]</c> vector).</param>
-    public void AddOutput(string value, string name, DataType elementType, params long[] trailingDims)
+    public void AddOutput(string value, string name, DataType elementType, params long[] trailingDims) =>
+        AddOutput(value, name, "", elementType, trailingDims);
+
+    /// <summary>Declares a graph output with a doc string (see the overload without one).</summary>
+    /// <param name="value">The value computed by the graph.</param>
+    /// <param name="name">The plain output name hosts read.</param>
+    /// <param name="doc">What the output holds and in which units (the output's <c>doc_string</c>).</param>
+    /// <param name="elementType">The element type.</param>
+    /// <param name="trailingDims">The fixed sizes after the batch dimension.</param>
+    public void AddOutput(string value, string name, string doc, DataType elementType, params long[] trailingDims)
     {
         Claim(name);
         AddNode("Identity", new[] { value }, new[] { name }, Array.Empty<AttributeProto>());
-        graph.Output.Add(ValueInfo(name, elementType, trailingDims));
+        var info = ValueInfo(name, elementType, trailingDims);
+        if (doc.Length > 0) info.DocString = doc;
+        graph.Output.Add(info);
     }
+
+    /// <summary>Gets or sets the graph's <c>doc_string</c> (empty for none).</summary>
+    public string GraphDoc { get; set; } = "";
+
+    /// <summary>Gets or sets the model's <c>model_version</c> (0 for none).</summary>
+    public long ModelVersion { get; set; }
 
     /// <summary>Adds (or replaces) a metadata property of the model.</summary>
     /// <param name="key">The property name.</param>
@@ -142,6 +168,8 @@ internal sealed class OnnxGraphBuilder
             ProducerVersion = typeof(OnnxGraphBuilder).Assembly.GetName().Version?.ToString() ?? "0",
             Graph = graph.Clone(),
         };
+        if (GraphDoc.Length > 0) model.Graph.DocString = GraphDoc;
+        if (ModelVersion != 0) model.ModelVersion = ModelVersion;
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         model.MetadataProps.Add(metadata.Select(entry => entry.Clone()));
         return model;

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using Gcl.MLNet.Training;
 
 namespace Gcl.MLNet.Persistence;
 
@@ -77,10 +78,26 @@ internal static class ManifestReader
         }
         CheckStandardizer(m.Standardizer);
         if (!(Math.Abs(m.ScoreThreshold) <= float.MaxValue)) throw Invalid($"the score threshold {m.ScoreThreshold} is not a finite float32 value");
+        ScoreQuantiles(m);
         double logZ = m.Summary.Partition.LogZ;
         if (!(Math.Abs(logZ) <= MaximumAbsLogZ)) throw Invalid($"log Z {logZ} is not finite or beyond ±{MaximumAbsLogZ:0e0}");
         if (!Enum.IsDefined(m.InvalidRows)) throw Invalid($"unknown invalid-row handling {m.InvalidRows}");
         m.Architecture.Validate();
+    }
+
+    /// <summary>The manifest's training-score quantiles, checked; null when the file predates them.</summary>
+    /// <exception cref="InvalidDataException">They are inconsistent.</exception>
+    public static TrainingScores? ScoreQuantiles(ModelManifest m)
+    {
+        if (m.ScoreQuantiles is not { } saved) return null;
+        try
+        {
+            return new TrainingScores(saved.Probabilities, saved.Scores);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid($"the training-score quantiles are invalid ({e.Message})");
+        }
     }
 
     /// <summary>Largest |log Z| a model may record: far beyond any fitted model, far below what float32 outputs would lose.</summary>

@@ -75,6 +75,7 @@ internal static class ModelArchive
             Architecture = ModelArchitecture.Of(model),
             Options = content.Options,
             ScoreThreshold = model.ScoreThreshold,
+            ScoreQuantiles = model.TrainingScores is { } scores ? new SavedScoreQuantiles([.. scores.Probabilities], [.. scores.Scores]) : null,
             Seed = model.Summary.Seed,
             Summary = model.Summary,
             Entries = entries.ToDictionary(e => e.Name, e => EntryDigest.Of(e.Content)),
@@ -193,7 +194,7 @@ internal static class ModelArchive
             TorchStateLayout.Check(generatorBytes, generator, GeneratorEntry);
             energy.load(new MemoryStream(energyBytes, writable: false));
             generator.load(new MemoryStream(generatorBytes, writable: false));
-            return new EnergyModel(standardizer, energy, generator, manifest.ScoreThreshold, manifest.Summary);
+            return new EnergyModel(standardizer, energy, generator, manifest.ScoreThreshold, ManifestReader.ScoreQuantiles(manifest), manifest.Summary);
         }
         catch (Exception e) when (e is ArgumentException or NotImplementedException)
         {

@@ -1,9 +1,12 @@
+using Gcl.MLNet.Model;
+
 namespace Gcl.MLNet.Persistence;
 
 /// <summary>
 /// <c>manifest.json</c> of the model archive: format name and version, the library that wrote it, the feature
-/// column, count and names, the standardizer, the architecture, the options used, the threshold, the seed, the
-/// training summary (log Z with its diagnostics included), and the length and SHA-256 of every other entry.
+/// column, count and names, the standardizer, the architecture, the options used, the threshold, the quantiles of
+/// the training scores, the seed, the training summary (log Z with its diagnostics included), and the length and
+/// SHA-256 of every other entry.
 /// </summary>
 internal sealed record ModelManifest
 {
@@ -11,7 +14,7 @@ internal sealed record ModelManifest
     public const string FormatName = "Gcl.MLNet.EnergyModel";
 
     /// <summary>The version this library writes and the newest it reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = ModelFormat.Version;
 
     /// <summary>Gets the format name; must be <see cref="FormatName"/>.</summary>
     public required string Format { get; init; }
@@ -46,6 +49,9 @@ internal sealed record ModelManifest
     /// <summary>Gets the anomaly threshold on Score.</summary>
     public required double ScoreThreshold { get; init; }
 
+    /// <summary>Gets the quantiles of the training scores; absent in files written before 0.2 stored them.</summary>
+    public SavedScoreQuantiles? ScoreQuantiles { get; init; }
+
     /// <summary>Gets the seed training used.</summary>
     public required long Seed { get; init; }
 
@@ -61,3 +67,8 @@ internal sealed record ModelManifest
 /// <param name="Scale">Per-feature scales.</param>
 /// <param name="ConstantFeatures">Indices of the features that were constant.</param>
 internal sealed record SavedStandardizer(double[] Mean, double[] Scale, int[] ConstantFeatures);
+
+/// <summary>The quantiles of the training scores (see <c>Training.TrainingScores</c>).</summary>
+/// <param name="Probabilities">The probabilities, from 0 to 1.</param>
+/// <param name="Scores">The score quantiles at them.</param>
+internal sealed record SavedScoreQuantiles(double[] Probabilities, double[] Scores);

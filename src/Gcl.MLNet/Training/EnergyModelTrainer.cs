@@ -9,7 +9,7 @@ namespace Gcl.MLNet.Training;
 
 /// <summary>
 /// Trains an energy model from standardized rows: the flow's maximum-likelihood warm start, the
-/// adversarial stage, the final unbiased log Z, and the anomaly threshold. The stages, in order, are those of
+/// adversarial stage, the final unbiased log Z, the anomaly threshold and the training scores' quantiles. The stages, in order, are those of
 /// DESIGN.md section 2.
 /// </summary>
 internal sealed class EnergyModelTrainer : IDisposable
@@ -64,8 +64,9 @@ internal sealed class EnergyModelTrainer : IDisposable
             var adversarialHistory = adversarial.Train(run.trainingBatches, validation, run.Report, run.clock, run.limits);
             var partition = run.EstimatePartition(energy, generator);
             var summary = run.Summarize(summaryFacts, warmStart, adversarialHistory, adversarial.LogPartitionBias, partition, energy);
-            double threshold = run.ScoreQuantile(energy, partition.LogZ - standardizer.LogDetToRaw, 1 - settings.Contamination);
-            return new TrainingResult(standardizer, energy, generator, threshold, summary with { Duration = run.clock.Elapsed });
+            var scores = run.SortedTrainingScores(energy, partition.LogZ - standardizer.LogDetToRaw);
+            double threshold = scores[(int)Math.Clamp(Math.Ceiling((1 - settings.Contamination) * scores.Count) - 1, 0, scores.Count - 1)];
+            return new TrainingResult(standardizer, energy, generator, threshold, TrainingScores.FromSorted(scores), summary with { Duration = run.clock.Elapsed });
         }
         catch
         {
@@ -179,8 +180,8 @@ internal sealed class EnergyModelTrainer : IDisposable
         return -energy.forward(rows).to(ScalarType.Float64).mean().item<double>();
     }
 
-    // The q-quantile of Score = E(u) + (log Z - LogDetToRaw) over all training rows.
-    private double ScoreQuantile(EnergyFunction energy, double offset, double q)
+    // Score = E(u) + (log Z - LogDetToRaw) of every training row, ascending.
+    private List<double> SortedTrainingScores(EnergyFunction energy, double offset)
     {
         var scores = new List<double>();
         using var noGrad = no_grad();
@@ -190,10 +191,9 @@ internal sealed class EnergyModelTrainer : IDisposable
             limits.ThrowIfCanceled();
             using var scope = NewDisposeScope();
             if (!batches.MoveNext()) break;
-            scores.AddRange(energy.forward(batches.Current).to(ScalarType.Float64).data<double>().ToArray());
+            scores.AddRange(energy.forward(batches.Current).to(ScalarType.Float64).data<double>().ToArray().Select(e => e + offset));
         }
         scores.Sort();
-        int index = (int)Math.Clamp(Math.Ceiling(q * scores.Count) - 1, 0, scores.Count - 1);
-        return scores[index] + offset;
+        return scores;
     }
 }

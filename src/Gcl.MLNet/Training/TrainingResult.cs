@@ -6,6 +6,7 @@ namespace Gcl.MLNet.Training;
 /// <summary>
 /// What <see cref="EnergyModelTrainer"/> fits: the standardizer it was given, the trained energy and generator
 /// (whose native memory passes to whoever wraps them, normally an <c>EnergyModel</c>), the anomaly threshold on
-/// Score and the training summary.
+/// Score, the quantiles of the training rows' scores and the training summary.
 /// </summary>
-internal sealed record TrainingResult(Standardizer Standardizer, EnergyFunction Energy, NormalizingFlow Generator, double ScoreThreshold, TrainingSummary Summary);
+internal sealed record TrainingResult(Standardizer Standardizer, EnergyFunction Energy, NormalizingFlow Generator, double ScoreThreshold,
+    TrainingScores TrainingScores, TrainingSummary Summary);

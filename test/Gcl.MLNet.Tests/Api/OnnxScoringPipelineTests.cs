@@ -19,7 +19,7 @@ public sealed class OnnxScoringPipelineTests(ITestOutputHelper output) : IDispos
         var onnxScored = transformer.CreateOnnxScoringPipeline(mlContext).Fit(data).Transform(data);
         var torchScored = transformer.Transform(data);
 
-        foreach (string name in new[] { "Energy", "LogDensity", "Score" })
+        foreach (string name in new[] { "Energy", "LogDensity", "Score", "Probability" })
         {
             Assert.Equal(NumberDataViewType.Single, onnxScored.Schema[name].Type);
             AssertClose(torchScored.GetColumn<float>(name).ToArray(), onnxScored.GetColumn<float>(name).ToArray(), name);
@@ -61,6 +61,34 @@ public sealed class OnnxScoringPipelineTests(ITestOutputHelper output) : IDispos
             var torchAuc = mlContext.AnomalyDetection.Evaluate(transformer.Transform(data)).AreaUnderRocCurve;
             output.WriteLine($"AUC: TorchSharp {torchAuc:F6}, ONNX pipeline {before.AreaUnderRocCurve:F6}, reloaded {after.AreaUnderRocCurve:F6}");
             Assert.Equal(torchAuc, after.AreaUnderRocCurve, 3);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void APipelineSavedIn01sShapeStillLoadsAndScores()
+    {
+        // 0.1's pipeline: ApplyOnnxModel with four outputs and the one unwrapping mapping, no Probability.
+        var data = Wbc(mlContext);
+        using var onnx = new MemoryStream();
+        transformer.ExportScoringOnnx(onnx);
+        onnx.Position = 0;
+        var old = mlContext.Transforms.ApplyOnnxModel(["Energy", "LogDensity", "Score", "PredictedLabel"], ["Features"], onnx)
+            .Append(mlContext.Transforms.CustomMapping<OnnxScoreUnwrapping.Vectors, OnnxScoreUnwrapping.Scalars>(OnnxScoreUnwrapping.Unwrap, OnnxScoreUnwrapping.ContractName))
+            .Fit(data);
+        string path = Path.Combine(Path.GetTempPath(), $"gcl-onnx-pipeline-0.1-{Guid.NewGuid():N}.zip");
+        try
+        {
+            mlContext.Model.Save(old, data.Schema, path);
+            var serviceContext = new MLContext();
+            serviceContext.ComponentCatalog.RegisterAssembly(typeof(OnnxScoreUnwrapping).Assembly);
+            var scored = serviceContext.Model.Load(path, out _).Transform(Wbc(serviceContext));
+
+            Assert.Null(scored.Schema.GetColumnOrNull("Probability"));
+            AssertClose(transformer.Transform(data).GetColumn<float>("Score").ToArray(), scored.GetColumn<float>("Score").ToArray(), "Score");
         }
         finally
         {

@@ -76,7 +76,7 @@ public sealed class ModuleCompletenessTests
         var (_, logDensity) = Score(model, rows);
 
         using var scoring = new OnnxTestRunner(EnergyModelOnnxExporter.Scoring(model));
-        using var sampling = new OnnxTestRunner(EnergyModelOnnxExporter.Sampling(model));
+        using var sampling = new OnnxTestRunner(EnergyModelOnnxExporter.Generator(model));
         var onnx = scoring.Run("LogDensity", ("Features", rows.SelectMany(r => r).ToArray(), [rows.Length, model.FeatureCount]));
         var samples = sampling.Run("Samples", ("Noise", new float[3 * model.FeatureCount], [3, model.FeatureCount]));
 

@@ -50,7 +50,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         var energy = new float[batch];
         var logDensity = new float[batch];
         model.Score(rows, energy, logDensity);
-        foreach (var name in new[] { "Energy", "LogDensity", "Score", "PredictedLabel" }) Assert.Equal(new long[] { batch }, outputs[name].Shape);
+        foreach (var name in new[] { "Energy", "LogDensity", "Score", "PredictedLabel", "Probability" }) Assert.Equal(new long[] { batch }, outputs[name].Shape);
         // A tilted energy is a sum of per-feature log-density terms of order 1 each that can cancel to well below 1
         // (README, ONNX contract): float32 rounding of those terms bounds the agreement, so the scale is 1.
         double energyDifference = OnnxTestRunner.AssertClose(energy, (float[])outputs["Energy"].Values, scale: 1);
@@ -63,6 +63,14 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
             if (Math.Abs(score[i] - model.ScoreThreshold) > 1e-4 * Math.Abs(score[i])) Assert.Equal(score[i] > model.ScoreThreshold, labels[i]);
         }
         if (batch > 100) Assert.True(labels.Any(l => l) && labels.Any(l => !l), "labels should take both values");
+        // The probability is a piecewise-linear function of the score: ONNX's score error moves it by that error times its slope.
+        var probability = (float[])outputs["Probability"].Values;
+        for (int i = 0; i < batch; i++)
+        {
+            float managed = model.Probability(score[i]);
+            float nearby = model.Probability(score[i] + (float)(2 * scoreDifference) + 1e-5f) - model.Probability(score[i] - (float)(2 * scoreDifference) - 1e-5f);
+            Assert.True(Math.Abs(probability[i] - managed) <= nearby + 1e-5, $"row {i}: ONNX probability {probability[i]}, managed {managed}");
+        }
         output.WriteLine($"{flowKind}/{energyKind}, {(realRows ? "wdbc" : "random")} rows, batch {batch}: |ΔEnergy| {energyDifference:E2}, " +
             $"|ΔLogDensity| {logDensityDifference:E2}, |ΔScore| {scoreDifference:E2}; LogDensity {logDensity.Min():F1} .. {logDensity.Max():F1}");
     }
@@ -109,7 +117,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         using var model = OnnxTestEnergyModels.Model(WdbcRows.Rows, flowKind, energyKind, seed: 31);
         using var scope = NewDisposeScope();
         var noise = randn(1000, model.FeatureCount, generator: new Generator(32));
-        using var runner = new OnnxTestRunner(EnergyModelOnnxExporter.Sampling(model));
+        using var runner = new OnnxTestRunner(EnergyModelOnnxExporter.Generator(model));
 
         var outputs = runner.RunAll(("Noise", OnnxTestRunner.Floats(noise), noise.shape));
 
@@ -135,7 +143,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         using var model = OnnxTestEnergyModels.Model(WdbcRows.Rows, FlowLayerKind.RationalQuadraticSpline, EnergyNetworkKind.TiltedFlow, seed: 41);
 
         var scoring = ModelProto.Parser.ParseFrom(EnergyModelOnnxExporter.Scoring(model));
-        var sampling = ModelProto.Parser.ParseFrom(EnergyModelOnnxExporter.Sampling(model));
+        var sampling = ModelProto.Parser.ParseFrom(EnergyModelOnnxExporter.Generator(model));
 
         foreach (var onnx in new[] { scoring, sampling })
         {
@@ -148,7 +156,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
             Assert.All(onnx.Graph.Initializer, initializer => Assert.Contains(initializer.DataType, new[] { 1, 7 })); // float32, int64 indices
         }
         Assert.Equal("Features", scoring.Graph.Input[0].Name);
-        Assert.Equal(["Energy", "LogDensity", "Score", "PredictedLabel"], scoring.Graph.Output.Select(o => o.Name));
+        Assert.Equal(["Energy", "LogDensity", "Score", "PredictedLabel", "Probability"], scoring.Graph.Output.Select(o => o.Name));
         Assert.Equal((int)TensorProto.Types.DataType.Bool, scoring.Graph.Output[3].Type.TensorType.ElemType);
         Assert.Equal("Noise", sampling.Graph.Input[0].Name);
         Assert.Equal(["Samples", "Energy", "LogDensity"], sampling.Graph.Output.Select(o => o.Name));
@@ -160,7 +168,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         TorchRuntime.EnsureLoaded();
         using var model = OnnxTestEnergyModels.Model(WdbcRows.Rows, FlowLayerKind.AffineCoupling, EnergyNetworkKind.Mlp, seed: 43);
         using var runner = new OnnxTestRunner(EnergyModelOnnxExporter.Scoring(model, "Features", WdbcRows.FeatureNames));
-        using var bare = new OnnxTestRunner(EnergyModelOnnxExporter.Sampling(model));
+        using var bare = new OnnxTestRunner(EnergyModelOnnxExporter.Generator(model));
 
         var map = runner.Session.ModelMetadata.CustomMetadataMap;
 
@@ -188,7 +196,7 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => EnergyModelOnnxExporter.Scoring(model, " "));
         var taken = Assert.Throws<ArgumentException>(() => EnergyModelOnnxExporter.Scoring(model, "Score"));
         Assert.StartsWith("The input name 'Score' is taken by an output", taken.Message);
-        var names = Assert.Throws<ArgumentException>(() => EnergyModelOnnxExporter.Sampling(model, ["a", "b"]));
+        var names = Assert.Throws<ArgumentException>(() => EnergyModelOnnxExporter.Generator(model, ["a", "b"]));
         Assert.StartsWith("Got 2 feature names for a model of 30 features.", names.Message);
     }
 
@@ -217,12 +225,12 @@ public sealed class EnergyModelOnnxExporterTests(ITestOutputHelper output)
         for (int i = 0; i < 3; i++)
         {
             EnergyModelOnnxExporter.Scoring(model);
-            EnergyModelOnnxExporter.Sampling(model);
+            EnergyModelOnnxExporter.Generator(model);
         }
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
         model.Dispose();
         Assert.Throws<ObjectDisposedException>(() => EnergyModelOnnxExporter.Scoring(model));
-        Assert.Throws<ObjectDisposedException>(() => EnergyModelOnnxExporter.Sampling(model));
+        Assert.Throws<ObjectDisposedException>(() => EnergyModelOnnxExporter.Generator(model));
     }
 }

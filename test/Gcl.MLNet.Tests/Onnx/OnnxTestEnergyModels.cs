@@ -1,5 +1,6 @@
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Training;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Tests.Onnx;
@@ -56,8 +57,9 @@ internal static class OnnxTestEnergyModels
 
     /// <summary>
     /// A whole model: standardizer fitted on <paramref name="rows"/>, perturbed generator and energy (the flows'
-    /// ActNorms initialized on the standardized rows), an arbitrary log Z, and the median training score as threshold
-    /// (so PredictedLabel takes both values). A tilted energy has a heavy tail of weight <paramref name="tailWeight"/>.
+    /// ActNorms initialized on the standardized rows), an arbitrary log Z, the median training score as threshold
+    /// (so PredictedLabel takes both values) and the training scores' quantiles (so Probability spans [0, 1]). A tilted
+    /// energy has a heavy tail of weight <paramref name="tailWeight"/>.
     /// </summary>
     public static EnergyModel Model(float[][] rows, FlowLayerKind flowKind, EnergyNetworkKind energyKind, ulong seed, double tailWeight = 0.05)
     {
@@ -71,13 +73,17 @@ internal static class OnnxTestEnergyModels
         var energy = Energy(energyKind, dimension, flowKind, generator, data, tailWeight);
         var partition = new LogPartitionEstimate(1.2345, 0.0125, 900, 1000, 0.3, isReliable: true);
         double threshold;
+        TrainingScores quantiles;
         using (no_grad())
         using (NewDisposeScope())
         {
             var scores = energy.forward(data).to(ScalarType.Float64) + partition.LogZ - standardizer.LogDetToRaw;
             threshold = scores.median().item<double>();
+            var sorted = scores.data<double>().ToArray();
+            Array.Sort(sorted);
+            quantiles = TrainingScores.FromSorted(sorted);
         }
-        return new EnergyModel(standardizer, energy, flow, threshold, Summary(partition, standardizer));
+        return new EnergyModel(standardizer, energy, flow, threshold, quantiles, Summary(partition, standardizer));
     }
 
     /// <summary>Rows drawn around the standardizer's centre in raw units: N(mean, (spread * scale)²) per feature.</summary>

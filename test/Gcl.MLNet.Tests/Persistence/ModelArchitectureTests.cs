@@ -48,7 +48,7 @@ public sealed class ModelArchitectureTests(TrainedModel trained)
     {
         using var flow = NormalizingFlow.Create(3, new FlowOptions(FlowLayerKind.RationalQuadraticSpline, Blocks: 1, HiddenWidth: 4), 5);
         using var energy = new MlpEnergy(3, [6, 7], 0.25);
-        using var model = new EnergyModel(new Standardizer([0, 0, 0], [1, 1, 1]), energy, flow, 1.0, trained.Transformer.Model.Summary);
+        using var model = new EnergyModel(new Standardizer([0, 0, 0], [1, 1, 1]), energy, flow, 1.0, null, trained.Transformer.Model.Summary);
 
         var architecture = ModelArchitecture.Of(model);
 

@@ -8,8 +8,9 @@ using Xunit.Abstractions;
 namespace Gcl.MLNet.Tests.Readme;
 
 /// <summary>
-/// The README's quick start, cut out of README.md, compiled with the SDK's own C# compiler against this build's
-/// assemblies and run in this process, so the snippet users copy cannot rot.
+/// The README's quick start, cut out of README.md, followed by every snippet of its "Detector ergonomics" section
+/// (which continue it), compiled with the SDK's own C# compiler against this build's assemblies and run in this
+/// process, so the snippets users copy cannot rot.
 /// </summary>
 public sealed class ReadmeQuickStartTests(ITestOutputHelper output)
 {
@@ -24,7 +25,10 @@ public sealed class ReadmeQuickStartTests(ITestOutputHelper output)
         try
         {
             string modelPath = Path.Combine(work, "model.zip");
-            string code = QuickStart(File.ReadAllText(Path.Combine(TestDataFiles.RepositoryRoot(), "README.md")));
+            string readme = File.ReadAllText(Path.Combine(TestDataFiles.RepositoryRoot(), "README.md"));
+            var snippets = FeatureSnippets(readme);
+            Assert.Equal(5, snippets.Count);
+            string code = QuickStart(readme) + string.Join("\n", snippets);
             code = ReplaceOnce(code, "\"wbc.csv\"", Literal(TestDataFiles.PathOf("wbc.csv")));
             code = ReplaceOnce(code, "\"model.zip\"", Literal(modelPath));
             File.WriteAllText(Path.Combine(work, "Program.cs"), code);
@@ -54,6 +58,24 @@ public sealed class ReadmeQuickStartTests(ITestOutputHelper output)
         int start = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal) + "```csharp\n".Length;
         int end = readme.IndexOf("```", start, StringComparison.Ordinal);
         return readme[start..end];
+    }
+
+    // The C# blocks of the "## Detector ergonomics" section, one per feature, in order.
+    private static List<string> FeatureSnippets(string readme)
+    {
+        int section = readme.IndexOf("\n## Detector ergonomics", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no '## Detector ergonomics' section.");
+        int end = readme.IndexOf("\n## ", section + 1, StringComparison.Ordinal);
+        var snippets = new List<string>();
+        for (int start = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal); start >= 0 && start < end;
+             start = readme.IndexOf("```csharp\n", start, StringComparison.Ordinal))
+        {
+            start += "```csharp\n".Length;
+            int close = readme.IndexOf("```", start, StringComparison.Ordinal);
+            snippets.Add(readme[start..close]);
+            start = close + 3;
+        }
+        return snippets;
     }
 
     private static string ReplaceOnce(string code, string literal, string replacement)

@@ -46,6 +46,7 @@ public sealed class ExtremeInputTests : IDisposable
             }
         }
         Assert.All(onnxLabels, Assert.True);
+        Assert.All((float[])outputs["Probability"].Values, p => Assert.Equal(1f, p));
     }
 
     [Fact]
@@ -82,6 +83,8 @@ public sealed class ExtremeInputTests : IDisposable
         Assert.True(float.IsNaN(score[0]) && !label[0], $"NaN row: Score {score[0]}, PredictedLabel {label[0]}.");
         Assert.True(score[1] == float.PositiveInfinity && label[1], $"+inf row: Score {score[1]}, PredictedLabel {label[1]}.");
         Assert.True(score[2] == float.PositiveInfinity && label[2], $"-inf row: Score {score[2]}, PredictedLabel {label[2]}.");
+        var probability = (float[])outputs["Probability"].Values;
+        Assert.True(float.IsNaN(probability[0]) && probability[1] == 1 && probability[2] == 1, $"Probability {string.Join(", ", probability)}.");
     }
 
     // Rows with one feature, then every feature, at each magnitude of either sign (well over 16 rows: the TorchSharp path).
