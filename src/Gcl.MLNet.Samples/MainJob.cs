@@ -52,6 +52,9 @@ internal static class MainJob
         Console.WriteLine($"   per row: median {sorted[sorted.Length / 2]:F3}, worst {sorted[0]:F3} (a few extreme rows dominate this set's mean)");
         Console.WriteLine($"   same flow by maximum likelihood, validation: {summary.FlowValidationLogLikelihood:F3}; energy model, validation: {summary.ValidationLogLikelihood:F3}");
         Console.WriteLine($"   {summary.Partition.Describe()}");
+        Console.WriteLine(summary.IsReliable ? "   fit reliable: no warnings" : $"   fit NOT reliable: {string.Join(" ", summary.Warnings)}");
+        var drawn = density.Model.Sample(1000, seed: 1);
+        Console.WriteLine($"   1,000 samples from the energy model exp(-E)/Z: {drawn.Proposals:N0} candidates, acceptance {drawn.Count / (double)drawn.Proposals:P1}");
         Console.WriteLine("   the three most anomalous held-out rows and their largest feature contributions (nats, from the training mean):");
         var explanations = TopContributions.Describe(density, test, rows: 3, features: 3);
         foreach (string line in explanations) Console.WriteLine($"   {line}");
@@ -78,6 +81,7 @@ internal static class MainJob
             $"- anomaly AUC on wbc: energy model {energyAuc:F3}, RandomizedPca {pcaAuc:F3}",
             $"- held-out log-likelihood on wdbc: {heldOut:F3} nats/row raw, {heldOut - summary.StandardizationLogDeterminant:F3} standardized; median row {sorted[sorted.Length / 2]:F3}, worst {sorted[0]:F3}",
             $"- log Z: {summary.Partition.Describe()}",
+            $"- fit reliable: {summary.IsReliable}{string.Concat(summary.Warnings.Select(w => " " + w))}",
             "- the three most anomalous held-out rows, largest feature contributions (nats):",
             string.Join(Environment.NewLine, explanations.Select(line => $"  - {line}")),
             $"- training: {summary.Duration.TotalSeconds:F1} s, best adversarial iteration {summary.BestIteration} of {summary.AdversarialIterations}",
