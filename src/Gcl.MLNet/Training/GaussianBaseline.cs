@@ -23,25 +23,30 @@ internal static class GaussianBaseline
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         int d = training.Dimension;
-        var sum = zeros(d, dtype: ScalarType.Float64);
-        var outer = zeros(new long[] { d, d }, dtype: ScalarType.Float64);
+        var sums = new double[d];
+        var products = new double[d * d];
         long count = 0;
         foreach (var batch in training.Epoch(4096, random))
         {
             using var step = NewDisposeScope();
             var rows = batch.to(ScalarType.Float64);
-            sum.add_(rows.sum(dim: 0));
-            outer.add_(rows.t().matmul(rows));
+            Accumulate(sums, rows.sum(dim: 0).data<double>());
+            Accumulate(products, rows.t().matmul(rows).data<double>());
             count += rows.shape[0];
         }
-        var mean = sum.DividedBy(count);
-        var covariance = outer.DividedBy(count).sub(mean.outer(mean))
-            .add(eye(d, dtype: ScalarType.Float64).Times(noise * noise + Ridge));
+        var mean = tensor(sums).DividedBy(count);
+        var covariance = tensor(products, new long[] { d, d }).DividedBy(count).sub(mean.outer(mean)).Plus(eye(d, dtype: ScalarType.Float64).Times(noise * noise + Ridge));
         var cholesky = linalg.cholesky(covariance);
         var centred = validation.to(ScalarType.Float64).sub(mean);
         var whitened = linalg.solve_triangular(cholesky, centred.t(), upper: false);
         double logDeterminant = cholesky.diagonal().log().sum().item<double>();
         double squared = whitened.Squared().sum(dim: 0).mean().item<double>();
         return -0.5 * squared - logDeterminant - 0.5 * d * Math.Log(2 * Math.PI);
+    }
+
+    private static void Accumulate(double[] total, TorchSharp.Utils.TensorAccessor<double> values)
+    {
+        long i = 0;
+        foreach (double value in values) total[i++] += value;
     }
 }

@@ -30,7 +30,7 @@ internal sealed class NoisyBatchSource : IBatchSource
     {
         foreach (var batch in rows.Epoch(batchSize, generator))
         {
-            yield return batch.add(randn(batch.shape, batch.dtype, generator: generator).Times(noise));
+            yield return batch.Plus(randn(batch.shape, batch.dtype, generator: generator).Times(noise));
         }
     }
 }
