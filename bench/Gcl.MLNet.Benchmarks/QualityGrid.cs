@@ -31,8 +31,8 @@ internal static class QualityGrid
         var sets = (Option(args, "--sets") ?? string.Join(',', AnomalySets.Concat(DensitySets))).Split(',');
         var seeds = (Option(args, "--seeds") ?? "0,1,2").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var variants = (Option(args, "--variants") ?? "defaults,flow").Split(',');
-        Console.WriteLine("| set | variant | seed | quality | median | worst | log Z | ESS % | k-hat | reliable | seconds |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| set | variant | seed | quality | median | worst | log Z | ESS % | k-hat | log Z reliable | warnings | seconds |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var set in sets)
         {
             foreach (var variant in variants)
@@ -49,14 +49,14 @@ internal static class QualityGrid
         {
             var (features, labels) = set == "spikes" ? Spikes() : CsvTable.Load(Path.Combine(data, $"{set}.csv")).Split("label");
             var a = AnomalyExperiment.Measure(features, labels, options, seed, log: false);
-            return $"| {set} | {variant} | {seed} | {a.Auroc:F3} | | | | | | {a.Reliable} | {a.Seconds:F1} |";
+            return $"| {set} | {variant} | {seed} | {a.Auroc:F3} | | | | | | {a.Reliable} | {Warnings(a.Warnings)} | {a.Seconds:F1} |";
         }
         var train = CsvTable.Load(Path.Combine(data, $"density_{set}_train.csv")).Rows;
         var test = CsvTable.Load(Path.Combine(data, $"density_{set}_test.csv")).Rows;
         var r = DensityExperiment.Measure(train, test, options, seed, log: false);
         var p = r.Summary.Partition;
         return $"| {set} | {variant} | {seed} | {r.TestMean:F3} | {r.TestMedian:F3} | {r.TestWorst:F1} | {p.LogZ:F3} | " +
-            $"{100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {r.Seconds:F1} |";
+            $"{100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {Warnings(r.Summary.Warnings)} | {r.Seconds:F1} |";
     }
 
     /// <summary>
@@ -83,6 +83,10 @@ internal static class QualityGrid
         }
         return (features, labels);
     }
+
+    // The first words of each warning, so a table line stays short.
+    private static string Warnings(IReadOnlyList<string> warnings) =>
+        warnings.Count == 0 ? "none" : string.Join("; ", warnings.Select(w => string.Join(' ', w.Split(' ').Take(4))));
 
     private static string? Option(string[] args, string name)
     {

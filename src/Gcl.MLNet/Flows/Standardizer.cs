@@ -7,8 +7,9 @@ namespace Gcl.MLNet.Flows;
 /// <summary>
 /// The map to standardized space u = (x - m) / s with per-feature mean m and population standard deviation s of
 /// the training data. A feature whose s is zero or below <see cref="ConstantTolerance"/> times |m| is constant: it
-/// gets s = 1 and is listed in <see cref="ConstantFeatures"/> so callers can warn. Densities convert between the
-/// spaces by the Jacobian: log p(x) = log p(u) + <see cref="LogDetToRaw"/>.
+/// gets s = 1 and is listed in <see cref="ConstantFeatures"/> so callers can warn. Fitting also finds the features
+/// with repeated values (<see cref="TiedFeatures"/>). Densities convert between the spaces by the Jacobian:
+/// log p(x) = log p(u) + <see cref="LogDetToRaw"/>.
 /// </summary>
 internal sealed class Standardizer
 {
@@ -18,6 +19,12 @@ internal sealed class Standardizer
     /// </summary>
     public const double ConstantTolerance = 1e-6;
 
+    /// <summary>
+    /// Share of the fitted rows at a feature's minimum or at its maximum from which the feature counts as tied: a
+    /// floor or ceiling value that repeats (zero counts, zero-inflated measurements, saturated pixels, integer codes).
+    /// </summary>
+    public const double TiedShare = 0.1;
+
     private readonly double[] mean;
     private readonly double[] scale;
 
@@ -25,8 +32,9 @@ internal sealed class Standardizer
     /// <param name="mean">Per-feature means, finite.</param>
     /// <param name="scale">Per-feature scales, finite and positive.</param>
     /// <param name="constantFeatures">Indices of features that were constant when fitted.</param>
+    /// <param name="tiedFeatures">Indices of features that were tied when fitted (training only; not saved).</param>
     /// <exception cref="ArgumentException">The arrays are empty, of different lengths, or hold invalid values.</exception>
-    public Standardizer(double[] mean, double[] scale, IReadOnlyList<int>? constantFeatures = null)
+    public Standardizer(double[] mean, double[] scale, IReadOnlyList<int>? constantFeatures = null, IReadOnlyList<int>? tiedFeatures = null)
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(scale);
@@ -44,13 +52,15 @@ internal sealed class Standardizer
             }
         }
         var constants = constantFeatures?.ToArray() ?? [];
-        if (constants.Any(j => j < 0 || j >= mean.Length))
+        var tied = tiedFeatures?.ToArray() ?? [];
+        if (constants.Concat(tied).Any(j => j < 0 || j >= mean.Length))
         {
-            throw new ArgumentException($"Constant-feature indices must lie in [0, {mean.Length}).", nameof(constantFeatures));
+            throw new ArgumentException($"Constant- and tied-feature indices must lie in [0, {mean.Length}).", nameof(constantFeatures));
         }
         this.mean = (double[])mean.Clone();
         this.scale = (double[])scale.Clone();
         ConstantFeatures = constants;
+        TiedFeatures = tied;
         LogDetToRaw = -scale.Sum(Math.Log);
     }
 
@@ -66,6 +76,12 @@ internal sealed class Standardizer
     /// <summary>Indices of the features found constant when fitting (their scale is 1).</summary>
     public IReadOnlyList<int> ConstantFeatures { get; }
 
+    /// <summary>
+    /// Indices of the features where at least <see cref="TiedShare"/> of the fitted rows share the minimum or the
+    /// maximum value (constant features included); empty for a standardizer rebuilt from saved arrays.
+    /// </summary>
+    public IReadOnlyList<int> TiedFeatures { get; }
+
     /// <summary>-sum(log s): add to a standardized-space log-density to get the raw-unit log-density.</summary>
     public double LogDetToRaw { get; }
 
@@ -75,11 +91,13 @@ internal sealed class Standardizer
     {
         ArgumentNullException.ThrowIfNull(rows);
         double[]? means = null, squares = null;
+        Extremes? extremes = null;
         long count = 0;
         foreach (var row in rows)
         {
             means ??= new double[row.Length];
             squares ??= new double[row.Length];
+            extremes ??= new Extremes(row.Length);
             if (row.Length != means.Length || row.Length == 0)
             {
                 throw new ArgumentException($"Row {count} has {row.Length} features; expected {means.Length} (at least 1).", nameof(rows));
@@ -92,10 +110,11 @@ internal sealed class Standardizer
                 double delta = value - means[j];
                 means[j] += delta / count;
                 squares[j] += delta * (value - means[j]);
+                extremes.Add(j, row[j]);
             }
         }
-        if (means is null || squares is null) throw new ArgumentException("Fitting a standardizer needs at least one row.", nameof(rows));
-        return FromMoments(means, squares.Select(s => Math.Sqrt(s / count)).ToArray());
+        if (means is null || squares is null || extremes is null) throw new ArgumentException("Fitting a standardizer needs at least one row.", nameof(rows));
+        return FromMoments(means, squares.Select(s => Math.Sqrt(s / count)).ToArray(), extremes.Tied(count));
     }
 
     /// <summary>Fits on the rows of a tensor [N, d] (two-pass in double precision).</summary>
@@ -112,7 +131,11 @@ internal sealed class Standardizer
         if (!x.isfinite().all().item<bool>()) throw new ArgumentException("The rows hold values that are not finite.", nameof(rows));
         var m = x.mean(new long[] { 0 });
         var s = (x - m).Squared().mean(new long[] { 0 }).sqrt();
-        return FromMoments(m.data<double>().ToArray(), s.data<double>().ToArray());
+        var atMinimum = x.eq(x.amin(new long[] { 0 })).to(ScalarType.Float64).mean(new long[] { 0 });
+        var atMaximum = x.eq(x.amax(new long[] { 0 })).to(ScalarType.Float64).mean(new long[] { 0 });
+        var share = atMinimum.maximum(atMaximum).data<double>().ToArray();
+        var tied = Enumerable.Range(0, share.Length).Where(j => share[j] >= TiedShare).ToArray();
+        return FromMoments(m.data<double>().ToArray(), s.data<double>().ToArray(), tied);
     }
 
     /// <summary>u = (x - m) / s, in the dtype and on the device of <paramref name="x"/>.</summary>
@@ -130,7 +153,7 @@ internal sealed class Standardizer
         return scope.MoveToOuter((u * Constant(scale, u)).Plus(Constant(mean, u)));
     }
 
-    private static Standardizer FromMoments(double[] means, double[] deviations)
+    private static Standardizer FromMoments(double[] means, double[] deviations, IReadOnlyList<int> tied)
     {
         var constants = new List<int>();
         for (int j = 0; j < deviations.Length; j++)
@@ -141,7 +164,27 @@ internal sealed class Standardizer
                 constants.Add(j);
             }
         }
-        return new Standardizer(means, deviations, constants);
+        return new Standardizer(means, deviations, constants, tied.Union(constants).Order().ToArray());
+    }
+
+    // Per feature: the smallest and largest value seen and how many rows hold each.
+    private sealed class Extremes(int dimension)
+    {
+        private readonly float[] minimum = Enumerable.Repeat(float.PositiveInfinity, dimension).ToArray();
+        private readonly float[] maximum = Enumerable.Repeat(float.NegativeInfinity, dimension).ToArray();
+        private readonly long[] atMinimum = new long[dimension];
+        private readonly long[] atMaximum = new long[dimension];
+
+        public void Add(int j, float value)
+        {
+            if (value < minimum[j]) (minimum[j], atMinimum[j]) = (value, 0);
+            if (value == minimum[j]) atMinimum[j]++;
+            if (value > maximum[j]) (maximum[j], atMaximum[j]) = (value, 0);
+            if (value == maximum[j]) atMaximum[j]++;
+        }
+
+        public int[] Tied(long count) =>
+            Enumerable.Range(0, dimension).Where(j => Math.Max(atMinimum[j], atMaximum[j]) >= TiedShare * count).ToArray();
     }
 
     private Tensor Constant(double[] values, Tensor like)

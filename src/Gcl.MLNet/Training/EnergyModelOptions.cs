@@ -34,10 +34,11 @@ public sealed class EnergyModelOptions
     public double TailWeight { get; init; } = 0.01;
 
     /// <summary>
-    /// Standard deviation of the Gaussian noise added to every training batch, in standardized units (the data's
-    /// standard deviation per feature is 1), in [0, 1]; 0 for none. Noise regularization: the model fits the data
-    /// smoothed by this much, which keeps constant, near-constant and integer-valued columns from collapsing the flow
-    /// onto their repeated values. Validation and scoring use the rows as they are.
+    /// Standard deviation of the Gaussian noise added, in every training batch, to the features with repeated values:
+    /// those where at least 10% of the training rows share the feature's minimum or its maximum (constant columns,
+    /// zero counts, zero-inflated measurements, saturated or blank pixels). In standardized units (the feature's
+    /// standard deviation is 1), in [0, 1]; 0 for none. Without it the flow collapses onto the repeated value, and how
+    /// many such values a row has decides its ranking. Other features, validation and scoring use the rows as they are.
     /// </summary>
     /// <value>Default 0.05.</value>
     public double TrainingNoise { get; init; } = 0.05;

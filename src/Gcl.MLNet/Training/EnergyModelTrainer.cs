@@ -19,6 +19,7 @@ internal sealed class EnergyModelTrainer : IDisposable
 
     private readonly IBatchSource data;
     private readonly IBatchSource trainingBatches;
+    private readonly double[] featureNoise;
     private readonly Tensor validation;
     private readonly Standardizer standardizer;
     private readonly TrainingSettings settings;
@@ -33,7 +34,8 @@ internal sealed class EnergyModelTrainer : IDisposable
     {
         this.limits = limits;
         this.data = data;
-        trainingBatches = settings.TrainingNoise > 0 ? new NoisyBatchSource(data, settings.TrainingNoise) : data;
+        featureNoise = Enumerable.Range(0, data.Dimension).Select(j => standardizer.TiedFeatures.Contains(j) ? settings.TrainingNoise : 0).ToArray();
+        trainingBatches = featureNoise.Any(s => s > 0) ? new NoisyBatchSource(data, featureNoise) : data;
         this.validation = validation;
         this.standardizer = standardizer;
         this.settings = settings;
@@ -42,7 +44,7 @@ internal sealed class EnergyModelTrainer : IDisposable
     }
 
     /// <summary>Runs every stage and returns what was fitted.</summary>
-    /// <param name="data">Standardized training rows (noise is added here when the settings ask for it).</param>
+    /// <param name="data">Standardized training rows (the training noise is added here, to the standardizer's tied features).</param>
     /// <param name="validation">Standardized validation rows [m, d], float32.</param>
     /// <param name="standardizer">The map from raw to standardized units (kept by the model).</param>
     /// <param name="settings">What to train and how.</param>
@@ -127,7 +129,7 @@ internal sealed class EnergyModelTrainer : IDisposable
         double learnedLogPartition, LogPartitionEstimate partition, EnergyFunction energy)
     {
         double validationLogLikelihood = MeanNegativeEnergy(energy, validation) - partition.LogZ + standardizer.LogDetToRaw;
-        double gaussian = GaussianBaseline.ValidationLogLikelihood(data, validation, settings.TrainingNoise, random) + standardizer.LogDetToRaw;
+        double gaussian = GaussianBaseline.ValidationLogLikelihood(data, validation, featureNoise, random) + standardizer.LogDetToRaw;
         var warnings = FitWarnings.Of(partition, standardizer.ConstantFeatures, validationLogLikelihood, gaussian,
             TiltSaturation(energy), settings.TrainingNoise);
         var summary = new TrainingSummary

@@ -5,7 +5,7 @@ namespace Gcl.MLNet.Training;
 
 /// <summary>
 /// The sanity baseline of a fit: one full-covariance Gaussian fitted to the training rows (standardized units, its
-/// covariance widened by the training noise, so it sees the data the flow saw), scored on the validation rows. A
+/// covariance widened by the training noise of each feature, so it sees the data the flow saw), scored on the validation rows. A
 /// model that fits held-out rows worse than this has gone wrong (overfitting, a collapsed flow), whatever its log Z.
 /// </summary>
 internal static class GaussianBaseline
@@ -16,9 +16,9 @@ internal static class GaussianBaseline
     /// <summary>Mean validation log-density of the Gaussian, in standardized units.</summary>
     /// <param name="training">The training rows (one pass is read).</param>
     /// <param name="validation">Validation rows [m, d].</param>
-    /// <param name="noise">The training noise's standard deviation (0 for none).</param>
+    /// <param name="noise">The training noise's standard deviation per feature (0 for none).</param>
     /// <param name="random">Drives the pass's shuffling.</param>
-    public static double ValidationLogLikelihood(IBatchSource training, Tensor validation, double noise, Generator random)
+    public static double ValidationLogLikelihood(IBatchSource training, Tensor validation, IReadOnlyList<double> noise, Generator random)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -35,7 +35,7 @@ internal static class GaussianBaseline
             count += rows.shape[0];
         }
         var mean = tensor(sums).DividedBy(count);
-        var covariance = tensor(products, new long[] { d, d }).DividedBy(count).sub(mean.outer(mean)).Plus(eye(d, dtype: ScalarType.Float64).Times(noise * noise + Ridge));
+        var covariance = tensor(products, new long[] { d, d }).DividedBy(count).sub(mean.outer(mean)).Plus(diag(tensor(noise.Select(s => s * s + Ridge).ToArray())));
         var cholesky = linalg.cholesky(covariance);
         var centred = validation.to(ScalarType.Float64).sub(mean);
         var whitened = linalg.solve_triangular(cholesky, centred.t(), upper: false);

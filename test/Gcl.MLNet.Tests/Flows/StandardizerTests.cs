@@ -52,6 +52,30 @@ public sealed class StandardizerTests
     }
 
     [Fact]
+    public void FeaturesWithARepeatedFloorOrCeilingAreTiedInBothFits()
+    {
+        TorchRuntime.EnsureLoaded();
+        var random = new Random(4);
+        // Feature 0 continuous; 1 zero in 30% of rows (a floor); 2 saturated at 16 in 12%; 3 zero in 5% (below the share); 4 constant.
+        var rows = Enumerable.Range(0, 1000).Select(i => new[]
+        {
+            (float)random.NextDouble(),
+            i % 10 < 3 ? 0f : 1 + (float)random.NextDouble(),
+            i % 25 < 3 ? 16f : 15 * (float)random.NextDouble(),
+            i % 20 == 0 ? 0f : 1 + (float)random.NextDouble(),
+            7f,
+        }).ToArray();
+
+        var streamed = Standardizer.Fit(rows);
+        using var table = tensor(rows.SelectMany(r => r).ToArray(), 1000, 5);
+        var fromTensor = Standardizer.Fit(table);
+
+        Assert.Equal(new[] { 1, 2, 4 }, streamed.TiedFeatures);
+        Assert.Equal(streamed.TiedFeatures, fromTensor.TiedFeatures);
+        Assert.Empty(new Standardizer(streamed.Mean, streamed.Scale).TiedFeatures);
+    }
+
+    [Fact]
     public void ApplyAndInvertAreInversesInTheInputsDtype()
     {
         TorchRuntime.EnsureLoaded();
