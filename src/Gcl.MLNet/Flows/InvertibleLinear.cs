@@ -18,10 +18,24 @@ internal sealed class InvertibleLinear : Bijector
     // The permutation as a 0/1 matrix: a floating buffer follows the flow's dtype and device.
     private readonly Tensor permutation;
 
-    /// <summary>Creates the layer at a random rotation drawn from <paramref name="generator"/>.</summary>
-    public InvertibleLinear(string name, int dimension, Generator generator) : base(name)
+    /// <summary>
+    /// Creates the layer at a random rotation drawn from <paramref name="generator"/>, or at the identity when it is
+    /// null: for a layer whose state is loaded next, since the rotation's QR and LU factorizations cost O(d³) time
+    /// and several d x d temporaries (seconds and hundreds of MB for a thousand features).
+    /// </summary>
+    public InvertibleLinear(string name, int dimension, Generator? generator) : base(name)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        if (generator is null)
+        {
+            // Detached from any caller's dispose scope: the module owns these tensors.
+            lower = new Parameter(zeros(dimension, dimension).DetachFromDisposeScope());
+            upper = new Parameter(zeros(dimension, dimension).DetachFromDisposeScope());
+            log_diagonal = new Parameter(zeros(dimension).DetachFromDisposeScope());
+            permutation = eye(dimension).DetachFromDisposeScope();
+            RegisterComponents();
+            return;
+        }
         using (var scope = NewDisposeScope())
         {
             // A Haar-ish random orthogonal Q, factored Q = P L U; flipping the signs of U's columns keeps W = Q D
