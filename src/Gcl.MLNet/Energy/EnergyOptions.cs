@@ -1,5 +1,6 @@
 using Gcl.MLNet.Common;
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,6 +28,16 @@ internal sealed record EnergyOptions(EnergyNetworkKind Kind, IReadOnlyList<int> 
             throw Require.Invalid(Owner, nameof(HiddenSizes), HiddenSizes, "must list one or more positive widths");
         if (Kind == EnergyNetworkKind.TiltedFlow) Require.Positive(Owner, nameof(TiltBound), TiltBound);
         else Require.NonNegative(Owner, nameof(Confinement), Confinement);
+    }
+
+    /// <summary>
+    /// The number of values in the state of an energy of this shape over <paramref name="dimension"/> features,
+    /// without building it: the network's, plus for a tilted energy its copy of a flow shaped by <paramref name="flow"/>.
+    /// </summary>
+    public long ValueCount(int dimension, FlowOptions flow)
+    {
+        long network = Mlp.ValueCount(dimension, HiddenSizes, 1);
+        return Kind == EnergyNetworkKind.TiltedFlow ? network + flow.ValueCount(dimension) : network;
     }
 
     /// <summary>
