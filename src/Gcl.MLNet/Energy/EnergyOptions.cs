@@ -46,12 +46,17 @@ internal sealed record EnergyOptions(EnergyNetworkKind Kind, IReadOnlyList<int> 
     /// </summary>
     /// <param name="generator">The flow generator (copied, never shared).</param>
     /// <param name="initialization">Seeds the new network's initial weights.</param>
+    /// <param name="blank">
+    /// For an energy whose state is loaded next: a tilted energy's reference is a <see cref="NormalizingFlow.Blank"/>
+    /// flow of the generator's shape instead of a copy of its values.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public EnergyFunction Create(NormalizingFlow generator, Generator initialization)
+    public EnergyFunction Create(NormalizingFlow generator, Generator initialization, bool blank = false)
     {
         Validate();
         EnergyFunction energy = Kind == EnergyNetworkKind.TiltedFlow
-            ? new TiltedFlowEnergy(generator.Clone(), HiddenSizes, TiltBound, initialization)
+            ? new TiltedFlowEnergy(blank ? NormalizingFlow.Blank(generator.Dimension, generator.Options, generator.Seed) : generator.Clone(),
+                HiddenSizes, TiltBound, initialization)
             : new MlpEnergy(generator.Dimension, HiddenSizes, Confinement, initialization);
         energy.to(generator.parameters().First().dtype);
         return energy;

@@ -19,7 +19,7 @@ internal sealed class InvertibleLinear : Bijector
     private readonly Tensor permutation;
 
     /// <summary>
-    /// Creates the layer at a random rotation drawn from <paramref name="generator"/>, or at the identity when it is
+    /// Creates the layer at a random rotation drawn from <paramref name="generator"/>, or uninitialized when it is
     /// null: for a layer whose state is loaded next, since the rotation's QR and LU factorizations cost O(d³) time
     /// and several d x d temporaries (seconds and hundreds of MB for a thousand features).
     /// </summary>
@@ -28,11 +28,13 @@ internal sealed class InvertibleLinear : Bijector
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
         if (generator is null)
         {
-            // Detached from any caller's dispose scope: the module owns these tensors.
-            lower = new Parameter(zeros(dimension, dimension).DetachFromDisposeScope());
-            upper = new Parameter(zeros(dimension, dimension).DetachFromDisposeScope());
-            log_diagonal = new Parameter(zeros(dimension).DetachFromDisposeScope());
-            permutation = eye(dimension).DetachFromDisposeScope();
+            // Uninitialized, since the loaded state replaces every value: filling d x d tensors is a parallel torch
+            // operation, which costs milliseconds each when the cores are shared. Detached from any caller's dispose
+            // scope: the module owns these tensors.
+            lower = new Parameter(empty(dimension, dimension).DetachFromDisposeScope());
+            upper = new Parameter(empty(dimension, dimension).DetachFromDisposeScope());
+            log_diagonal = new Parameter(empty(dimension).DetachFromDisposeScope());
+            permutation = empty(dimension, dimension).DetachFromDisposeScope();
             RegisterComponents();
             return;
         }

@@ -19,7 +19,7 @@ internal sealed class NormalizingFlow : nn.Module
 
     private readonly ModuleList<Bijector> layers;
 
-    // initialize false: the invertible linears start at the identity instead of a random rotation (see Blank).
+    // initialize false: the invertible linears are left uninitialized instead of at a random rotation (see Blank).
     private NormalizingFlow(int dimension, FlowOptions options, long seed, bool initialize) : base("flow")
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
@@ -50,7 +50,7 @@ internal sealed class NormalizingFlow : nn.Module
 
     /// <summary>
     /// A flow of the same structure as <see cref="Create"/>'s, for a state that is loaded next (every parameter and
-    /// buffer is replaced): its invertible linears start at the identity, which skips the O(d³) random rotations.
+    /// buffer is replaced): its invertible linears are left uninitialized, which skips the O(d³) random rotations.
     /// </summary>
     /// <inheritdoc cref="Create" path="/param"/>
     /// <exception cref="ArgumentOutOfRangeException">A size or option is out of range.</exception>

@@ -84,14 +84,18 @@ internal sealed record ModelArchitecture(
         _ => throw Invalid($"dtype '{DType}' is not Float32 or Float64"),
     };
 
-    /// <summary>Fresh modules of this architecture for <paramref name="dimension"/> features, in its dtype (call outside any dispose scope).</summary>
+    /// <summary>
+    /// Modules of this architecture for <paramref name="dimension"/> features, in its dtype, for the saved weights to
+    /// fill: blank flows (<see cref="NormalizingFlow.Blank"/>), so the build costs allocation, not initialization
+    /// (call outside any dispose scope).
+    /// </summary>
     public (EnergyFunction Energy, NormalizingFlow Generator) Build(int dimension)
     {
         var generator = NormalizingFlow.Blank(dimension, Flow, FlowSeed);
         generator.to(ScalarDType);
         // The initial values are overwritten by the saved weights; a fixed generator keeps torch's global one untouched.
         using var initialization = new Generator(0);
-        return (Energy.Create(generator, initialization), generator);
+        return (Energy.Create(generator, initialization, blank: true), generator);
     }
 
     private static InvalidDataException Invalid(string problem) => new($"The manifest's model architecture is invalid: {problem}.");
