@@ -8,12 +8,16 @@ const string Usage = """
       summary [--out FILE.md] [--threads 1|2] [--data DIR] [--memory-rows N] [--only SECTIONS]
                            every benchmark in one run, one markdown report (printed and written to FILE.md,
                            default benchmark-summary.md): machine limit, threads, scoring, explain, training, memory,
-                           peers, quality, targets; --threads fixes torch's threads (default: the measured winner)
+                           load, peers, quality, targets; --threads fixes torch's threads (default: the measured winner)
       fit-time [--data DIR] [--largest ROWS] [--seeds N] [--sets a,b] [--out FILE.md]
                            Fit at the defaults (default threads) on every data set, synthetic sizes up to
                            --largest (default 1,000,000) and the concurrency check, as a markdown table
                            (default fit-time.md); the summary runs the same section
       fit-one FILE.csv SEED    one anomaly fit at the defaults, its seconds on stdout (the concurrency check's child)
+      load-cost [--repeats N] [--out FILE.md]
+                           load time and peak memory of the largest model files the options allow, each
+                           loaded in fresh child processes (default 3, load-cost.md); the summary's load section
+      load-one FILE.zip    one load, its seconds and peak memory on stdout (load-cost's child)
       density [data-dir]   held-out log-likelihood of the variants on the density sets
       anomaly [data-dir]   AUROC of the variants on the anomaly sets (unsupervised protocol)
       quality [--data DIR] [--sets a,b] [--seeds 0,1,2] [--variants a,b]
@@ -75,6 +79,10 @@ switch (command)
             int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
         Console.WriteLine(one.WallSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
         break;
+    case "load-cost":
+        return Gcl.MLNet.Benchmarks.Summary.LoadCostCommand.Run(args[1..]);
+    case "load-one":
+        return Gcl.MLNet.Benchmarks.Summary.LoadCostSection.LoadOne(args[1]);
     case "summary":
         return Gcl.MLNet.Benchmarks.Summary.SummaryCommand.Run(args[1..]);
     case "help" or "--help" or "-h":

@@ -19,6 +19,8 @@ internal static class QualityGrid
         ["noise-only"] = new() { TailWeight = 0 },
         ["noise-0.1"] = new() { TrainingNoise = 0.1 },
         ["noise-0.02"] = new() { TrainingNoise = 0.02 },
+        ["flow-8x128"] = new() { FlowBlocks = 8, FlowHiddenWidth = 128 },
+        ["flow-6x96"] = new() { FlowBlocks = 6, FlowHiddenWidth = 96 },
     };
 
     private static readonly string[] AnomalySets = { "wbc", "wine", "glass", "pima" };

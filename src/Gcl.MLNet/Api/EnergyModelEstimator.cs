@@ -59,7 +59,7 @@ public sealed class EnergyModelEstimator : IEstimator<EnergyModelTransformer>
     /// <summary>Trains the model on <paramref name="input"/>.</summary>
     /// <param name="input">Training rows; the feature column must be a known-size vector of Single.</param>
     /// <returns>The fitted transformer (dispose it to free native memory).</returns>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or the feature column is missing or of the wrong type.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, the model would hold more than 64 MiB of weights for this feature count, or the feature column is missing or of the wrong type.</exception>
     /// <exception cref="ArgumentException">The data is empty, too small, or holds NaN or infinity under <see cref="InvalidRowHandling.Reject"/>.</exception>
     /// <exception cref="InvalidOperationException">Training diverged beyond recovery.</exception>
     public EnergyModelTransformer Fit(IDataView input)
@@ -68,6 +68,7 @@ public sealed class EnergyModelEstimator : IEstimator<EnergyModelTransformer>
         Options.Validate();
         var column = FeatureColumn.Find(input.Schema, FeatureColumnName, nameof(input), expectedSize: null);
         int dimension = ((VectorDataViewType)column.Type).Size;
+        Options.ValidateSize(dimension);
         var host = environment.Register(nameof(EnergyModel));
         var limits = new TrainingLimits(Options.CancellationToken, Options.TimeBudget, HostCancellation.Observe(host));
         long seed = Options.Seed ?? host.Rand.Next();

@@ -1,5 +1,6 @@
 using Gcl.MLNet.Common;
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,17 +39,32 @@ internal sealed record EnergyOptions(EnergyNetworkKind Kind, IReadOnlyList<int> 
     }
 
     /// <summary>
+    /// The number of values in the state of an energy of this shape over <paramref name="dimension"/> features,
+    /// without building it: the network's, plus for a tilted energy its copy of a flow shaped by <paramref name="flow"/>.
+    /// </summary>
+    public long ValueCount(int dimension, FlowOptions flow)
+    {
+        long network = Mlp.ValueCount(dimension, HiddenSizes, 1);
+        return Kind == EnergyNetworkKind.TiltedFlow ? network + flow.ValueCount(dimension) : network;
+    }
+
+    /// <summary>
     /// A new energy for rows of <paramref name="generator"/>'s dimension, in its dtype: a tilted energy takes a
     /// frozen copy of the generator as its reference. Call outside any dispose scope (the parameters must live on).
     /// </summary>
     /// <param name="generator">The flow generator (copied, never shared).</param>
     /// <param name="initialization">Seeds the new network's initial weights.</param>
+    /// <param name="blank">
+    /// For an energy whose state is loaded next: a tilted energy's reference is a <see cref="NormalizingFlow.Blank"/>
+    /// flow of the generator's shape instead of a copy of its values.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public EnergyFunction Create(NormalizingFlow generator, Generator initialization)
+    public EnergyFunction Create(NormalizingFlow generator, Generator initialization, bool blank = false)
     {
         Validate();
         EnergyFunction energy = Kind == EnergyNetworkKind.TiltedFlow
-            ? new TiltedFlowEnergy(generator.Clone(), HiddenSizes, TiltBound, TailWeight, initialization)
+            ? new TiltedFlowEnergy(blank ? NormalizingFlow.Blank(generator.Dimension, generator.Options, generator.Seed) : generator.Clone(),
+                HiddenSizes, TiltBound, TailWeight, initialization)
             : new MlpEnergy(generator.Dimension, HiddenSizes, Confinement, initialization);
         energy.to(generator.parameters().First().dtype);
         return energy;

@@ -1,4 +1,5 @@
 using Gcl.MLNet.Common;
+using Gcl.MLNet.Networks;
 
 namespace Gcl.MLNet.Flows;
 
@@ -40,6 +41,19 @@ internal sealed record FlowOptions(
         Require.InRange(Owner, nameof(SplineBins), SplineBins, 2);
         Require.Positive(Owner, nameof(SplineBound), SplineBound);
         Require.Positive(Owner, nameof(LogScaleBound), LogScaleBound);
+    }
+
+    /// <summary>
+    /// The number of values in the state of a flow of this shape over <paramref name="dimension"/> features, without
+    /// building it. Per block: ActNorm 2d + 1 (shift, log-scale, the initialized flag), the invertible linear
+    /// 3d² + d (L, U, the permutation matrix, U's log-diagonal), the coupling's conditioner MLP.
+    /// </summary>
+    public long ValueCount(int dimension)
+    {
+        long d = dimension, conditioning = dimension / 2, transformed = d - conditioning;
+        long perFeature = Kind == FlowLayerKind.RationalQuadraticSpline ? RationalQuadraticSpline.ParameterCount(SplineBins) : 2;
+        long conditioner = Mlp.ValueCount(Math.Max(conditioning, 1), Enumerable.Repeat(HiddenWidth, HiddenLayers), transformed * perFeature);
+        return Blocks * (2 * d + 1 + 3 * d * d + d + conditioner);
     }
 
     private const string Owner = nameof(FlowOptions);

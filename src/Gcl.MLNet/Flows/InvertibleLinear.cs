@@ -18,10 +18,26 @@ internal sealed class InvertibleLinear : Bijector
     // The permutation as a 0/1 matrix: a floating buffer follows the flow's dtype and device.
     private readonly Tensor permutation;
 
-    /// <summary>Creates the layer at a random rotation drawn from <paramref name="generator"/>.</summary>
-    public InvertibleLinear(string name, int dimension, Generator generator) : base(name)
+    /// <summary>
+    /// Creates the layer at a random rotation drawn from <paramref name="generator"/>, or uninitialized when it is
+    /// null: for a layer whose state is loaded next, since the rotation's QR and LU factorizations cost O(d³) time
+    /// and several d x d temporaries (seconds and hundreds of MB for a thousand features).
+    /// </summary>
+    public InvertibleLinear(string name, int dimension, Generator? generator) : base(name)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        if (generator is null)
+        {
+            // Uninitialized, since the loaded state replaces every value: filling d x d tensors is a parallel torch
+            // operation, which costs milliseconds each when the cores are shared. Detached from any caller's dispose
+            // scope: the module owns these tensors.
+            lower = new Parameter(empty(dimension, dimension).DetachFromDisposeScope());
+            upper = new Parameter(empty(dimension, dimension).DetachFromDisposeScope());
+            log_diagonal = new Parameter(empty(dimension).DetachFromDisposeScope());
+            permutation = empty(dimension, dimension).DetachFromDisposeScope();
+            RegisterComponents();
+            return;
+        }
         using (var scope = NewDisposeScope())
         {
             // A Haar-ish random orthogonal Q, factored Q = P L U; flipping the signs of U's columns keeps W = Q D

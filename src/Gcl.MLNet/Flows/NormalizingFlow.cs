@@ -19,7 +19,8 @@ internal sealed class NormalizingFlow : nn.Module
 
     private readonly ModuleList<Bijector> layers;
 
-    private NormalizingFlow(int dimension, FlowOptions options, long seed) : base("flow")
+    // initialize false: the invertible linears are left uninitialized instead of at a random rotation (see Blank).
+    private NormalizingFlow(int dimension, FlowOptions options, long seed, bool initialize) : base("flow")
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
         ArgumentNullException.ThrowIfNull(options);
@@ -32,7 +33,7 @@ internal sealed class NormalizingFlow : nn.Module
         for (int block = 0; block < options.Blocks; block++)
         {
             dataSideFirst.Add(new ActNorm("actnorm", dimension));
-            dataSideFirst.Add(new InvertibleLinear("linear", dimension, generator));
+            dataSideFirst.Add(new InvertibleLinear("linear", dimension, initialize ? generator : null));
             dataSideFirst.Add(CreateCoupling(dimension, block % 2, options, generator));
         }
         dataSideFirst.Reverse();
@@ -45,7 +46,15 @@ internal sealed class NormalizingFlow : nn.Module
     /// <param name="options">Shape of the flow; validated.</param>
     /// <param name="seed">Seed of the initial weights and permutations.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size or option is out of range.</exception>
-    public static NormalizingFlow Create(int dimension, FlowOptions options, long seed) => new(dimension, options, seed);
+    public static NormalizingFlow Create(int dimension, FlowOptions options, long seed) => new(dimension, options, seed, initialize: true);
+
+    /// <summary>
+    /// A flow of the same structure as <see cref="Create"/>'s, for a state that is loaded next (every parameter and
+    /// buffer is replaced): its invertible linears are left uninitialized, which skips the O(d³) random rotations.
+    /// </summary>
+    /// <inheritdoc cref="Create" path="/param"/>
+    /// <exception cref="ArgumentOutOfRangeException">A size or option is out of range.</exception>
+    public static NormalizingFlow Blank(int dimension, FlowOptions options, long seed) => new(dimension, options, seed, initialize: false);
 
     /// <summary>Number of features d.</summary>
     public int Dimension { get; }
@@ -140,7 +149,7 @@ internal sealed class NormalizingFlow : nn.Module
     /// <summary>A flow with the same structure, weights, dtype and device, and its own parameters.</summary>
     public NormalizingFlow Clone()
     {
-        var copy = new NormalizingFlow(Dimension, Options, Seed);
+        var copy = Blank(Dimension, Options, Seed);
         var reference = parameters().First();
         copy.to(reference.device).to(reference.dtype);
         copy.load_state_dict(state_dict());

@@ -61,6 +61,18 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
         if (!ReferenceEquals(result, original)) result.Dispose();
     }
 
+    /// <summary>The number of weights and biases of an MLP of these sizes, without building it.</summary>
+    public static long ValueCount(long inputSize, IEnumerable<int> hiddenSizes, long outputSize)
+    {
+        long count = 0, previous = inputSize;
+        foreach (long width in hiddenSizes.Append((int)outputSize))
+        {
+            count += (previous + 1) * width;
+            previous = width;
+        }
+        return count;
+    }
+
     /// <summary>The linear layers, first to last (for exporters).</summary>
     public IReadOnlyList<Linear> Layers => layers.ToList();
 

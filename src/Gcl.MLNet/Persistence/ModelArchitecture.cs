@@ -1,5 +1,6 @@
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,38 +37,13 @@ internal sealed record ModelArchitecture(
             model.Generator.parameters().First().dtype.ToString(), energy.TailWeight);
     }
 
-    /// <summary>Most flow blocks a model may have (the bound of <see cref="EnergyModelOptions.FlowBlocks"/>).</summary>
-    public const int MaximumFlowBlocks = 64;
-
-    /// <summary>Widest hidden layer a model may have (flow conditioners and energy alike).</summary>
-    public const int MaximumWidth = 4096;
-
-    /// <summary>Most hidden layers of the energy network.</summary>
-    public const int MaximumEnergyLayers = 16;
-
-    /// <summary>Largest tilt bound in nats (exp of it must stay far from overflow in the log Z estimator).</summary>
-    public const double MaximumTiltBound = 50;
-
     /// <summary>
-    /// A lower bound on the bytes of weight values the two entries need for <paramref name="dimension"/> features,
-    /// computed from the architecture alone (each flow block's invertible linear holds two d x d triangles, each
-    /// coupling conditioner its hidden layers; the energy its MLP), so a file that declares a huge model in a small
-    /// file is refused before any module is built.
+    /// The bytes of weight values the two entries hold for <paramref name="dimension"/> features, computed from the
+    /// architecture alone (each entry adds only its tensor names and shapes), so a file that declares a huge model in
+    /// a small file is refused before any module is built.
     /// </summary>
-    public (double Energy, double Generator) MinimumWeightBytes(int dimension)
-    {
-        double element = ScalarDType == ScalarType.Float64 ? 8 : 4;
-        double d = dimension;
-        double conditioner = FlowHiddenLayers > 0 ? Math.Floor(d / 2) * FlowHiddenWidth + (FlowHiddenLayers - 1.0) * FlowHiddenWidth * FlowHiddenWidth : 0;
-        double generator = FlowBlocks * (2 * d * d + conditioner);
-        double energy = 0, previous = d;
-        foreach (int width in EnergyHiddenSizes)
-        {
-            energy += previous * width;
-            previous = width;
-        }
-        return (energy * element, generator * element);
-    }
+    public (long Energy, long Generator) WeightBytes(int dimension) =>
+        ModelSizeBounds.WeightBytes(dimension, Flow, Energy, ScalarDType == ScalarType.Float64 ? sizeof(double) : sizeof(float));
 
     /// <summary>The flow options.</summary>
     public FlowOptions Flow => new(FlowLayer, FlowBlocks, FlowHiddenWidth, FlowHiddenLayers, SplineBins, SplineBound, LogScaleBound);
@@ -88,15 +64,15 @@ internal sealed record ModelArchitecture(
         {
             throw new InvalidDataException($"The manifest's model architecture is invalid: {e.Message}", e);
         }
-        if (EnergyHiddenSizes.Count > MaximumEnergyLayers || EnergyHiddenSizes.Any(w => w > MaximumWidth))
+        if (EnergyHiddenSizes.Count > ModelSizeBounds.MaxEnergyLayers || EnergyHiddenSizes.Any(w => w > ModelSizeBounds.MaxWidth))
         {
-            throw Invalid($"the energy must have at most {MaximumEnergyLayers} hidden layers of widths in [1, {MaximumWidth}]");
+            throw Invalid($"the energy must have at most {ModelSizeBounds.MaxEnergyLayers} hidden layers of widths in [1, {ModelSizeBounds.MaxWidth}]");
         }
-        if (FlowBlocks > MaximumFlowBlocks || FlowHiddenWidth > MaximumWidth || FlowHiddenLayers > 16 || SplineBins > 1024)
+        if (FlowBlocks > ModelSizeBounds.MaxFlowBlocks || FlowHiddenWidth > ModelSizeBounds.MaxWidth || FlowHiddenLayers > 16 || SplineBins > 1024)
         {
-            throw Invalid($"the flow is implausibly large (at most {MaximumFlowBlocks} blocks, conditioners of at most 16 layers of width {MaximumWidth}, 1024 spline bins)");
+            throw Invalid($"the flow is implausibly large (at most {ModelSizeBounds.MaxFlowBlocks} blocks, conditioners of at most 16 layers of width {ModelSizeBounds.MaxWidth}, 1024 spline bins)");
         }
-        if (!(TiltBound <= MaximumTiltBound)) throw Invalid($"the tilt bound must be at most {MaximumTiltBound}");
+        if (!(TiltBound <= ModelSizeBounds.MaxTiltBound)) throw Invalid($"the tilt bound must be at most {ModelSizeBounds.MaxTiltBound}");
         _ = ScalarDType;
     }
 
@@ -109,14 +85,18 @@ internal sealed record ModelArchitecture(
         _ => throw Invalid($"dtype '{DType}' is not Float32 or Float64"),
     };
 
-    /// <summary>Fresh modules of this architecture for <paramref name="dimension"/> features, in its dtype (call outside any dispose scope).</summary>
+    /// <summary>
+    /// Modules of this architecture for <paramref name="dimension"/> features, in its dtype, for the saved weights to
+    /// fill: blank flows (<see cref="NormalizingFlow.Blank"/>), so the build costs allocation, not initialization
+    /// (call outside any dispose scope).
+    /// </summary>
     public (EnergyFunction Energy, NormalizingFlow Generator) Build(int dimension)
     {
-        var generator = NormalizingFlow.Create(dimension, Flow, FlowSeed);
+        var generator = NormalizingFlow.Blank(dimension, Flow, FlowSeed);
         generator.to(ScalarDType);
         // The initial values are overwritten by the saved weights; a fixed generator keeps torch's global one untouched.
         using var initialization = new Generator(0);
-        return (Energy.Create(generator, initialization), generator);
+        return (Energy.Create(generator, initialization, blank: true), generator);
     }
 
     private static InvalidDataException Invalid(string problem) => new($"The manifest's model architecture is invalid: {problem}.");

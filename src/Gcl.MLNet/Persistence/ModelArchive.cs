@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Training;
 using static TorchSharp.torch;
 
 namespace Gcl.MLNet.Persistence;
@@ -164,11 +165,16 @@ internal static class ModelArchive
         {
             throw new InvalidDataException($"The model file's extra entries hold {extras} bytes, more than {MaximumExtraToWeightsRatio} times its {weights} bytes of weights plus 16 MiB.");
         }
-        var (energy, generator) = manifest.Architecture.MinimumWeightBytes(manifest.FeatureCount);
+        var (energy, generator) = manifest.Architecture.WeightBytes(manifest.FeatureCount);
+        if (energy + generator > ModelSizeBounds.MaxWeightBytes)
+        {
+            throw new InvalidDataException($"The model file's manifest declares a {manifest.FeatureCount}-feature architecture of {energy + generator} bytes of weights, " +
+                $"more than the {ModelSizeBounds.MaxWeightBytes} any model may hold.");
+        }
         if (manifest.Entries[EnergyEntry].Length < energy || manifest.Entries[GeneratorEntry].Length < generator)
         {
             throw new InvalidDataException($"The model file's weights ({manifest.Entries[EnergyEntry].Length} and {manifest.Entries[GeneratorEntry].Length} bytes) " +
-                $"are too short for the {manifest.FeatureCount}-feature architecture its manifest declares (at least {energy:0} and {generator:0} bytes).");
+                $"are too short for the {manifest.FeatureCount}-feature architecture its manifest declares (at least {energy} and {generator} bytes).");
         }
     }
 

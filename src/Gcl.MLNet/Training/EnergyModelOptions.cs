@@ -16,7 +16,11 @@ public sealed class EnergyModelOptions
     /// <value>Default <see cref="EnergyNetworkKind.TiltedFlow"/>.</value>
     public EnergyNetworkKind EnergyNetwork { get; init; } = EnergyNetworkKind.TiltedFlow;
 
-    /// <summary>Hidden widths of the energy network (the tilt network for <see cref="EnergyNetworkKind.TiltedFlow"/>): 1 to 16 widths in [1, 4096].</summary>
+    /// <summary>
+    /// Hidden widths of the energy network (the tilt network for <see cref="EnergyNetworkKind.TiltedFlow"/>): 1 to 8
+    /// widths in [1, 1024]. The whole model holds at most 64 MiB of weights (16,777,216 float32 values); <c>Fit</c>
+    /// checks it for the feature count and says what to lower.
+    /// </summary>
     /// <value>Default 64, 64.</value>
     public IReadOnlyList<int> EnergyHiddenSizes { get; init; } = new[] { 64, 64 };
 
@@ -51,11 +55,11 @@ public sealed class EnergyModelOptions
     /// <value>Default <see cref="FlowLayerKind.AffineCoupling"/>.</value>
     public FlowLayerKind FlowLayer { get; init; } = FlowOptions.Default.Kind;
 
-    /// <summary>Number of flow blocks (ActNorm, invertible linear, coupling), in [1, 64].</summary>
+    /// <summary>Number of flow blocks (ActNorm, invertible linear, coupling), in [1, 8]. Each holds 3d² + O(d) weights for d features.</summary>
     /// <value>Default 4.</value>
     public int FlowBlocks { get; init; } = FlowOptions.Default.Blocks;
 
-    /// <summary>Width of the hidden layers of each coupling's conditioner, in [1, 4096].</summary>
+    /// <summary>Width of the hidden layers of each coupling's conditioner, in [1, 1024].</summary>
     /// <value>Default 64.</value>
     public int FlowHiddenWidth { get; init; } = FlowOptions.Default.HiddenWidth;
 
@@ -149,15 +153,18 @@ public sealed class EnergyModelOptions
     /// <value>Default null.</value>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
-    /// <summary>Checks every setting.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    /// <summary>
+    /// Checks every setting, and that the networks fit the weight budget of 64 MiB with one feature (<c>Fit</c>
+    /// checks it again for the data's feature count).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range, or the networks alone exceed the budget; the message names what to lower.</exception>
     public void Validate()
     {
-        // Upper bounds: each keeps a setting far from what exhausts memory or overflows; the model loader enforces
-        // the architecture ones (Persistence/ModelArchitecture), so every model a Fit produces also loads.
-        const int MaxEnergyLayers = 16, MaxWidth = 4096, MaxFlowBlocks = 64, MaxBatchSize = 65_536,
-            MaxPartitionSamples = 10_000_000, MaxThreads = 1024;
-        const double MaxTiltBound = 50;
+        // Upper bounds: each keeps a setting far from what exhausts memory or overflows. The architecture ones and the
+        // weight budget come from ModelSizeBounds, which the model loader enforces too: every model a Fit produces loads.
+        const int MaxEnergyLayers = ModelSizeBounds.MaxEnergyLayers, MaxWidth = ModelSizeBounds.MaxWidth, MaxFlowBlocks = ModelSizeBounds.MaxFlowBlocks,
+            MaxBatchSize = 65_536, MaxPartitionSamples = 10_000_000, MaxThreads = 1024;
+        const double MaxTiltBound = ModelSizeBounds.MaxTiltBound;
         Require.Defined(Owner, nameof(EnergyNetwork), EnergyNetwork);
         if (EnergyHiddenSizes is null || EnergyHiddenSizes.Count == 0 || EnergyHiddenSizes.Count > MaxEnergyLayers || EnergyHiddenSizes.Any(w => w <= 0 || w > MaxWidth))
             throw Require.Invalid(Owner, nameof(EnergyHiddenSizes), EnergyHiddenSizes, $"must list 1 to {MaxEnergyLayers} widths in [1, {MaxWidth}]");
@@ -182,6 +189,21 @@ public sealed class EnergyModelOptions
         if (Threads is int threads) Require.InRange(Owner, nameof(Threads), threads, 1, MaxThreads);
         if (TimeBudget is { } budget && budget <= TimeSpan.Zero) throw Require.Invalid(Owner, nameof(TimeBudget), budget, "must be positive or null");
         Require.Defined(Owner, nameof(InvalidRows), InvalidRows);
+        ValidateSize(1);
+    }
+
+    /// <summary>
+    /// Throws when the model these options build for <paramref name="dimension"/> features holds more weights than
+    /// any model may (<c>Fit</c> checks it once the feature count is known, before building anything).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">It does; the message gives the count, the budget and what to lower.</exception>
+    internal void ValidateSize(int dimension)
+    {
+        var settings = ToSettings(seed: 0);
+        if (ModelSizeBounds.Excess(dimension, settings.Flow, settings.Energy) is { } excess)
+        {
+            throw new ArgumentOutOfRangeException(Owner, $"{Owner}: {excess}.");
+        }
     }
 
     /// <summary>The core's view of these options, with the seed resolved.</summary>

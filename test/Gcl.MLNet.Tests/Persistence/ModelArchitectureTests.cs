@@ -66,9 +66,9 @@ public sealed class ModelArchitectureTests(TrainedModel trained)
             Assert.Throws<InvalidDataException>(() => (good with { EnergyHiddenSizes = [] }).Validate()).Message);
         Assert.StartsWith("The manifest's model architecture is invalid: EnergyOptions.TiltBound must be a finite number > 0; got -1.",
             Assert.Throws<InvalidDataException>(() => (good with { TiltBound = -1 }).Validate()).Message);
-        Assert.Equal("The manifest's model architecture is invalid: the energy must have at most 16 hidden layers of widths in [1, 4096].",
+        Assert.Equal("The manifest's model architecture is invalid: the energy must have at most 8 hidden layers of widths in [1, 1024].",
             Assert.Throws<InvalidDataException>(() => (good with { EnergyHiddenSizes = [8, 1 << 20] }).Validate()).Message);
-        Assert.StartsWith("The manifest's model architecture is invalid: the flow is implausibly large (at most 64 blocks",
+        Assert.StartsWith("The manifest's model architecture is invalid: the flow is implausibly large (at most 8 blocks",
             Assert.Throws<InvalidDataException>(() => (good with { FlowHiddenWidth = 1 << 20 }).Validate()).Message);
         good.Validate();
     }

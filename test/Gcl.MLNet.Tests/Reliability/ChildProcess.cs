@@ -23,6 +23,7 @@ public static class ChildProcess
                 DisposeRace.CaseName => DisposeRace.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
                 LoaderFuzz.CaseName => LoaderFuzz.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
                     int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4] == "flips"),
+                LoadPeak.CaseName => LoadPeak.Run(args[1]),
                 _ => throw new ArgumentException($"Unknown case '{args[0]}'."),
             };
         }

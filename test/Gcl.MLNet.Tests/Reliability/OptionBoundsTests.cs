@@ -8,12 +8,12 @@ public sealed class OptionBoundsTests
     public static TheoryData<EnergyModelOptions, string, string> Cases => new()
     {
         { new EnergyModelOptions { Threads = int.MaxValue }, "Threads", $"EnergyModelOptions.Threads must be in [1, 1024]; got {int.MaxValue}." },
-        { new EnergyModelOptions { FlowBlocks = int.MaxValue }, "FlowBlocks", $"EnergyModelOptions.FlowBlocks must be in [1, 64]; got {int.MaxValue}." },
-        { new EnergyModelOptions { FlowHiddenWidth = int.MaxValue }, "FlowHiddenWidth", $"EnergyModelOptions.FlowHiddenWidth must be in [1, 4096]; got {int.MaxValue}." },
+        { new EnergyModelOptions { FlowBlocks = int.MaxValue }, "FlowBlocks", $"EnergyModelOptions.FlowBlocks must be in [1, 8]; got {int.MaxValue}." },
+        { new EnergyModelOptions { FlowHiddenWidth = int.MaxValue }, "FlowHiddenWidth", $"EnergyModelOptions.FlowHiddenWidth must be in [1, 1024]; got {int.MaxValue}." },
         { new EnergyModelOptions { BatchSize = int.MaxValue }, "BatchSize", $"EnergyModelOptions.BatchSize must be in [2, 65536]; got {int.MaxValue}." },
         { new EnergyModelOptions { PartitionSamples = int.MaxValue }, "PartitionSamples", $"EnergyModelOptions.PartitionSamples must be in [1000, 10000000]; got {int.MaxValue}." },
-        { new EnergyModelOptions { EnergyHiddenSizes = [64, int.MaxValue] }, "EnergyHiddenSizes", $"EnergyModelOptions.EnergyHiddenSizes must list 1 to 16 widths in [1, 4096]; got [64, {int.MaxValue}]." },
-        { new EnergyModelOptions { EnergyHiddenSizes = Enumerable.Repeat(8, 4000).ToArray() }, "EnergyHiddenSizes", "EnergyModelOptions.EnergyHiddenSizes must list 1 to 16 widths in [1, 4096]; got [" },
+        { new EnergyModelOptions { EnergyHiddenSizes = [64, int.MaxValue] }, "EnergyHiddenSizes", $"EnergyModelOptions.EnergyHiddenSizes must list 1 to 8 widths in [1, 1024]; got [64, {int.MaxValue}]." },
+        { new EnergyModelOptions { EnergyHiddenSizes = Enumerable.Repeat(8, 4000).ToArray() }, "EnergyHiddenSizes", "EnergyModelOptions.EnergyHiddenSizes must list 1 to 8 widths in [1, 1024]; got [" },
         { new EnergyModelOptions { TiltBound = 1e300 }, "TiltBound", "EnergyModelOptions.TiltBound must be a number in (0, 50]; got 1E+300." },
         { new EnergyModelOptions { EnergyNetwork = (EnergyNetworkKind)99 }, "EnergyNetwork", "EnergyModelOptions.EnergyNetwork must be one of " },
         { new EnergyModelOptions { FlowLayer = (FlowLayerKind)99 }, "FlowLayer", "EnergyModelOptions.FlowLayer must be one of " },
@@ -29,18 +29,17 @@ public sealed class OptionBoundsTests
         Assert.StartsWith(message, error.Message);
     }
 
-    [Fact]
-    public void The_largest_allowed_values_pass()
+    public static TheoryData<EnergyModelOptions> Largest => new()
     {
-        new EnergyModelOptions
-        {
-            Threads = 1024,
-            FlowBlocks = 64,
-            FlowHiddenWidth = 4096,
-            BatchSize = 65_536,
-            PartitionSamples = 10_000_000,
-            EnergyHiddenSizes = Enumerable.Repeat(4096, 16).ToArray(),
-            TiltBound = 50,
-        }.Validate();
-    }
+        new EnergyModelOptions { Threads = 1024, BatchSize = 65_536, PartitionSamples = 10_000_000, TiltBound = 50 },
+        new EnergyModelOptions { FlowBlocks = 8 },
+        new EnergyModelOptions { FlowHiddenWidth = 1024 },
+        new EnergyModelOptions { EnergyHiddenSizes = [1024, 1024] },
+        new EnergyModelOptions { EnergyHiddenSizes = Enumerable.Repeat(512, 8).ToArray() },
+    };
+
+    // Each setting at its largest passes; together the largest networks exceed the weight budget (ModelSizeBoundsTests).
+    [Theory]
+    [MemberData(nameof(Largest))]
+    public void The_largest_allowed_values_pass(EnergyModelOptions options) => options.Validate();
 }

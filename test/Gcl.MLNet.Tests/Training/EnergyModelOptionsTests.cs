@@ -6,8 +6,8 @@ public sealed class EnergyModelOptionsTests
 {
     public static TheoryData<EnergyModelOptions, string, string> Invalid => new()
     {
-        { new EnergyModelOptions { EnergyHiddenSizes = [] }, "EnergyHiddenSizes", "must list 1 to 16 widths in [1, 4096]; got []" },
-        { new EnergyModelOptions { EnergyHiddenSizes = [8, 0] }, "EnergyHiddenSizes", "must list 1 to 16 widths in [1, 4096]; got [8, 0]" },
+        { new EnergyModelOptions { EnergyHiddenSizes = [] }, "EnergyHiddenSizes", "must list 1 to 8 widths in [1, 1024]; got []" },
+        { new EnergyModelOptions { EnergyHiddenSizes = [8, 0] }, "EnergyHiddenSizes", "must list 1 to 8 widths in [1, 1024]; got [8, 0]" },
         { new EnergyModelOptions { TiltBound = double.NaN }, "TiltBound", "must be a number in (0, 50]; got NaN" },
         { new EnergyModelOptions { BatchSize = 1 }, "BatchSize", "must be in [2, 65536]; got 1" },
         { new EnergyModelOptions { ValidationFraction = 0.5 }, "ValidationFraction", "must be in (0, 0.5); got 0.5" },
