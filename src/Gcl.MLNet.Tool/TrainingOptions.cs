@@ -13,6 +13,8 @@ internal sealed class TrainingOptions
     public Option<EnergyNetworkKind?> EnergyNetwork { get; } = New<EnergyNetworkKind?>("--energy-network", $"TiltedFlow or Mlp (the paper's free-form energy); default {Defaults.EnergyNetwork}");
     public Option<string?> EnergyHiddenSizes { get; } = New<string?>("--energy-hidden-sizes", $"hidden widths of the energy network, comma-separated; default {string.Join(',', Defaults.EnergyHiddenSizes)}", "N,N");
     public Option<double?> TiltBound { get; } = New<double?>("--tilt-bound", $"largest tilt in nats (TiltedFlow); default {Defaults.TiltBound}");
+    public Option<double?> TailWeight { get; } = New<double?>("--tail-weight", $"weight of the heavy tail in the tilted energy's base density (0: none); default {Defaults.TailWeight}");
+    public Option<double?> TrainingNoise { get; } = New<double?>("--training-noise", $"noise added in training to features with repeated values, standardized units (0: none); default {Defaults.TrainingNoise}");
     public Option<double?> Confinement { get; } = New<double?>("--confinement", $"quadratic confinement weight (Mlp energy); default {Defaults.Confinement}");
     public Option<FlowLayerKind?> FlowLayer { get; } = New<FlowLayerKind?>("--flow-layer", $"AffineCoupling or RationalQuadraticSpline; default {Defaults.FlowLayer}");
     public Option<int?> FlowBlocks { get; } = New<int?>("--flow-blocks", $"flow blocks; default {Defaults.FlowBlocks}");
@@ -33,7 +35,7 @@ internal sealed class TrainingOptions
     public Option<double?> TimeBudget { get; } = New<double?>("--time-budget", "seconds training may take; when they run out, the best state so far is kept; default: no limit", "SECONDS");
 
     /// <summary>Every option, in help order.</summary>
-    public IEnumerable<Option> All => [EnergyNetwork, EnergyHiddenSizes, TiltBound, Confinement, FlowLayer, FlowBlocks, FlowHiddenWidth,
+    public IEnumerable<Option> All => [EnergyNetwork, EnergyHiddenSizes, TiltBound, TailWeight, TrainingNoise, Confinement, FlowLayer, FlowBlocks, FlowHiddenWidth,
         WarmStartSteps, AdversarialIterations, BatchSize, WarmStartLearningRate, EnergyLearningRate, GeneratorLearningRate,
         EnergyPenalty, GradientClip, ValidationFraction, PartitionSamples, Contamination, Seed, Threads, TimeBudget];
 
@@ -46,6 +48,8 @@ internal sealed class TrainingOptions
             EnergyNetwork = r.GetValue(EnergyNetwork) ?? Defaults.EnergyNetwork,
             EnergyHiddenSizes = Sizes(r.GetValue(EnergyHiddenSizes)) ?? Defaults.EnergyHiddenSizes,
             TiltBound = r.GetValue(TiltBound) ?? Defaults.TiltBound,
+            TailWeight = r.GetValue(TailWeight) ?? Defaults.TailWeight,
+            TrainingNoise = r.GetValue(TrainingNoise) ?? Defaults.TrainingNoise,
             Confinement = r.GetValue(Confinement) ?? Defaults.Confinement,
             FlowLayer = r.GetValue(FlowLayer) ?? Defaults.FlowLayer,
             FlowBlocks = r.GetValue(FlowBlocks) ?? Defaults.FlowBlocks,
