@@ -8,7 +8,7 @@ const string Usage = """
       summary [--out FILE.md] [--threads 1|2] [--data DIR] [--memory-rows N] [--only SECTIONS]
                            every benchmark in one run, one markdown report (printed and written to FILE.md,
                            default benchmark-summary.md): machine limit, threads, scoring, explain, training, memory,
-                           load, peers, quality, targets; --threads fixes torch's threads (default: the measured winner)
+                           load, peers, quality, fit-time, tool (gcl score on 10M rows), targets; --threads fixes torch's threads (default: the measured winner)
       fit-time [--data DIR] [--largest ROWS] [--seeds N] [--sets a,b] [--out FILE.md]
                            Fit at the defaults (default threads) on every data set, synthetic sizes up to
                            --largest (default 1,000,000) and the concurrency check, as a markdown table

@@ -8,11 +8,12 @@ namespace Gcl.MLNet.Benchmarks.Summary;
 /// <summary>
 /// <c>summary [--out FILE.md] [--threads N] [--data DIR] [--memory-rows N] [--only a,b]</c>: every benchmark in one
 /// run, one markdown report (printed and written to FILE.md, default <c>benchmark-summary.md</c>). Sections:
-/// machine, threads (1 against 2), scoring, explanations, training, memory, load, peers, quality, targets. <c>--threads</c> fixes
+/// machine, threads (1 against 2), scoring, explanations, training, memory, load, peers, quality, fit times, gcl score on
+/// 10M rows, targets. <c>--threads</c> fixes
 /// torch's thread count for every section after the thread comparison (default: that comparison's winner);
 /// <c>--data</c> is ../shared/data by default;
 /// <c>--memory-rows</c> (default 10,000,000) the rows scored in the memory run; <c>--only</c> runs the named
-/// sections (scoring, explain, training, memory, load, peers, quality, threads, fit-time) and is for development.
+/// sections (scoring, explain, training, memory, load, peers, quality, threads, fit-time, tool) and is for development.
 /// </summary>
 internal static class SummaryCommand
 {
@@ -61,6 +62,7 @@ internal static class SummaryCommand
             if (Wanted("peers") && scoring.Count > 0) PeerSpeedSection.Run(report, mlContext, models, scoring, threads);
             if (Wanted("quality")) QualitySection.Run(report, mlContext, dataDirectory, threads);
             if (Wanted("fit-time")) FitTimeSection.Run(report, mlContext, dataDirectory, largest: 1_000_000);
+            if (Wanted("tool")) ToolScoreSection.Run(report, Directory.GetCurrentDirectory());
             TargetsSection.Run(report, mlContext, scoring, models, training, memory, limit, threads);
         }
         finally
