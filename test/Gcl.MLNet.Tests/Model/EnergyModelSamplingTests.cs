@@ -1,5 +1,6 @@
 using Gcl.MLNet.Model;
 using Gcl.MLNet.Native;
+using Gcl.MLNet.Tests.Onnx;
 using Gcl.MLNet.Tests.Training;
 using Xunit;
 using Xunit.Abstractions;
@@ -66,6 +67,26 @@ public sealed class EnergyModelSamplingTests(ITestOutputHelper output)
         model.Score(first.Rows, energy, logDensity);
         Assert.Equal(logDensity, first.LogDensity);
         Assert.True(first.Proposals > first.Count, "rejection sampling draws more candidates than it keeps");
+    }
+
+    [Fact]
+    public void AFreeFormEnergyIsSampledByImportanceResamplingWithItsEffectiveSampleSize()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var model = OnnxTestEnergyModels.Model(WdbcRows.Rows, FlowLayerKind.AffineCoupling, EnergyNetworkKind.Mlp, seed: 5);
+
+        var samples = model.Sample(300, seed: 2);
+
+        Assert.Equal(300L * EnergySampler.PoolFactor, samples.Proposals);
+        Assert.InRange(samples.EffectiveSampleSize, 1, samples.Proposals);
+        var energy = new float[300];
+        var logDensity = new float[300];
+        model.Score(samples.Rows, energy, logDensity);
+        Assert.Equal(logDensity, samples.LogDensity);
+        // Resampling favours low energy: the drawn rows score higher than the proposal's own draws on average.
+        var proposal = model.Sample(300, seed: 2, SampleSource.Generator);
+        Assert.True(samples.LogDensity.Average() > proposal.LogDensity.Average(),
+            $"resampled {samples.LogDensity.Average():F2} against generator {proposal.LogDensity.Average():F2}");
     }
 
     // The model's probability of each grid cell (row-major, x then y), from its density at SubPoints² points per cell.
