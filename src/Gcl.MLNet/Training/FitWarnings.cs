@@ -22,7 +22,8 @@ internal static class FitWarnings
         }
         if (constantFeatures.Count > 0)
         {
-            warnings.Add(Invariant($"Features {string.Join(", ", constantFeatures)} are constant: their density is that of the training noise (standard deviation {trainingNoise} in raw units), so absolute log-densities carry an arbitrary offset; rankings are unaffected. Drop them for a meaningful density."));
+            string density = trainingNoise > 0 ? Invariant($"that of the training noise (standard deviation {trainingNoise} in raw units)") : "a spike (TrainingNoise is 0)";
+            warnings.Add(Invariant($"Features {string.Join(", ", constantFeatures)} are constant: their density is {density}, so absolute log-densities carry an arbitrary offset; rankings are unaffected. Drop them for a meaningful density."));
         }
         if (validationLogLikelihood < gaussianValidationLogLikelihood)
         {

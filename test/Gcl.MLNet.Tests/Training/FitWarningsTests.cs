@@ -21,7 +21,8 @@ public sealed class FitWarningsTests
     {
         var unreliable = new LogPartitionEstimate(0.1, 0.5, 3, 1000, 1.2, isReliable: false);
         Assert.StartsWith("log Z is not reliable", Assert.Single(FitWarnings.Of(unreliable, [], -1, -2, 0, 0)));
-        Assert.StartsWith("Features 2, 5 are constant", Assert.Single(FitWarnings.Of(Reliable, [2, 5], -1, -2, 0, 0.05)));
+        Assert.StartsWith("Features 2, 5 are constant: their density is that of the training noise (standard deviation 0.05", Assert.Single(FitWarnings.Of(Reliable, [2, 5], -1, -2, 0, 0.05)));
+        Assert.StartsWith("Features 2 are constant: their density is a spike", Assert.Single(FitWarnings.Of(Reliable, [2], -1, -2, 0, 0)));
         Assert.StartsWith("Held-out rows fit worse than a single Gaussian (-3.000 against -2.000", Assert.Single(FitWarnings.Of(Reliable, [], -3, -2, 0, 0)));
         Assert.StartsWith("The tilt is at its bound on 60%", Assert.Single(FitWarnings.Of(Reliable, [], -1, -2, 0.6, 0)));
         Assert.Equal(4, FitWarnings.Of(unreliable, [1], -3, -2, 0.9, 0).Count);
