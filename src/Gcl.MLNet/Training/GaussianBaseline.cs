@@ -13,7 +13,7 @@ internal static class GaussianBaseline
     /// <summary>Ridge added to the covariance's diagonal, so that constant features leave it invertible.</summary>
     public const double Ridge = 1e-6;
 
-    /// <summary>Mean validation log-density of the Gaussian, in standardized units.</summary>
+    /// <summary>Mean validation log-density of the Gaussian, in standardized units (NaN when its covariance cannot be factored).</summary>
     /// <param name="training">The training rows (one pass is read).</param>
     /// <param name="validation">Validation rows [m, d].</param>
     /// <param name="noise">The training noise's standard deviation per feature (0 for none).</param>
@@ -36,7 +36,8 @@ internal static class GaussianBaseline
         }
         var mean = tensor(sums).DividedBy(count);
         var covariance = tensor(products, new long[] { d, d }).DividedBy(count).sub(mean.outer(mean)).Plus(diag(tensor(noise.Select(s => s * s + Ridge).ToArray())));
-        var cholesky = linalg.cholesky(covariance);
+        var (cholesky, info) = linalg.cholesky_ex(covariance);
+        if (info.item<int>() != 0) return double.NaN;
         var centred = validation.to(ScalarType.Float64).sub(mean);
         var whitened = linalg.solve_triangular(cholesky, centred.t(), upper: false);
         double logDeterminant = cholesky.diagonal().log().sum().item<double>();

@@ -65,7 +65,8 @@ public sealed record TrainingSummary
 
     /// <summary>
     /// Validation log-likelihood of the sanity baseline: one full-covariance Gaussian fitted to the training rows
-    /// (widened by the training noise). A healthy model beats it; NaN in files written before it was recorded.
+    /// (widened by the training noise). A healthy model beats it; NaN in files written before it was recorded, and when
+    /// the covariance could not be factored (no warning is given then).
     /// </summary>
     /// <value>Nats per row, raw units.</value>
     public double GaussianValidationLogLikelihood { get; init; } = double.NaN;
