@@ -17,4 +17,12 @@ internal abstract class BroadDensity
 
     /// <summary>The log-density of one row (the managed scoring path), in double precision.</summary>
     public abstract double LogProb(ReadOnlySpan<float> point);
+
+    /// <summary>|u|² of one row, in double precision.</summary>
+    protected static double SquaredNorm(ReadOnlySpan<float> point)
+    {
+        double sum = 0;
+        foreach (float v in point) sum += (double)v * v;
+        return sum;
+    }
 }

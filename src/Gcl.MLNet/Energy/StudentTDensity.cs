@@ -41,9 +41,7 @@ internal sealed class StudentTDensity : BroadDensity
     /// <inheritdoc />
     public override double LogProb(ReadOnlySpan<float> point)
     {
-        double squaredNorm = 0;
-        foreach (float v in point) squaredNorm += (double)v * v;
-        return LogNormalizer(point.Length) - 0.5 * (point.Length + 1) * Math.Log(1 + squaredNorm);
+        return LogNormalizer(point.Length) - 0.5 * (point.Length + 1) * Math.Log(1 + SquaredNorm(point));
     }
 
     // Lanczos approximation (g = 7, 9 terms), accurate to about 1e-15 relative for positive arguments.

@@ -38,9 +38,7 @@ internal sealed class BroadGaussian : BroadDensity
     /// <inheritdoc />
     public override double LogProb(ReadOnlySpan<float> point)
     {
-        double squaredNorm = 0;
-        foreach (float v in point) squaredNorm += (double)v * v;
         double variance = Scale * Scale;
-        return -0.5 * squaredNorm / variance - 0.5 * point.Length * Math.Log(2 * Math.PI * variance);
+        return -0.5 * SquaredNorm(point) / variance - 0.5 * point.Length * Math.Log(2 * Math.PI * variance);
     }
 }

@@ -65,8 +65,8 @@ internal sealed class EnergyModelTrainer : IDisposable
             using var adversarial = new AdversarialTrainer(energy, generator, settings.Adversarial, run.random);
             var adversarialHistory = adversarial.Train(run.trainingBatches, validation, run.Report, run.clock, run.limits);
             var partition = run.EstimatePartition(energy, generator);
-            var summary = run.Summarize(summaryFacts, warmStart, adversarialHistory, adversarial.LogPartitionBias, partition, energy);
-            var scores = run.SortedTrainingScores(energy, partition.LogZ - standardizer.LogDetToRaw);
+            var (scores, gaussian) = run.ScoreTrainingRows(energy, partition.LogZ - standardizer.LogDetToRaw);
+            var summary = run.Summarize(summaryFacts, warmStart, adversarialHistory, adversarial.LogPartitionBias, partition, energy, gaussian);
             double threshold = scores[(int)Math.Clamp(Math.Ceiling((1 - settings.Contamination) * scores.Count) - 1, 0, scores.Count - 1)];
             return new TrainingResult(standardizer, energy, generator, threshold, TrainingScores.FromSorted(scores), summary with { Duration = run.clock.Elapsed });
         }
@@ -126,10 +126,10 @@ internal sealed class EnergyModelTrainer : IDisposable
     }
 
     private TrainingSummary Summarize(TrainingDataFacts facts, MaximumLikelihoodHistory warmStart, AdversarialHistory adversarial,
-        double learnedLogPartition, LogPartitionEstimate partition, EnergyFunction energy)
+        double learnedLogPartition, LogPartitionEstimate partition, EnergyFunction energy, GaussianBaseline baseline)
     {
         double validationLogLikelihood = MeanNegativeEnergy(energy, validation) - partition.LogZ + standardizer.LogDetToRaw;
-        double gaussian = GaussianBaseline.ValidationLogLikelihood(data, validation, featureNoise, random) + standardizer.LogDetToRaw;
+        double gaussian = baseline.ValidationLogLikelihood(validation, featureNoise) + standardizer.LogDetToRaw;
         var warnings = FitWarnings.Of(partition, standardizer.ConstantFeatures, validationLogLikelihood, gaussian,
             TiltSaturation(energy), settings.TrainingNoise);
         var summary = new TrainingSummary
@@ -182,10 +182,12 @@ internal sealed class EnergyModelTrainer : IDisposable
         return -energy.forward(rows).to(ScalarType.Float64).mean().item<double>();
     }
 
-    // Score = E(u) + (log Z - LogDetToRaw) of every training row, ascending.
-    private List<double> SortedTrainingScores(EnergyFunction energy, double offset)
+    // One pass over the training rows: Score = E(u) + (log Z - LogDetToRaw) of every row, ascending, and the moments
+    // of the Gaussian baseline.
+    private (List<double> Scores, GaussianBaseline Gaussian) ScoreTrainingRows(EnergyFunction energy, double offset)
     {
         var scores = new List<double>();
+        var gaussian = new GaussianBaseline(data.Dimension);
         using var noGrad = no_grad();
         using var batches = data.Epoch(ScoringBatchSize, random).GetEnumerator();
         while (true)
@@ -194,8 +196,9 @@ internal sealed class EnergyModelTrainer : IDisposable
             using var scope = NewDisposeScope();
             if (!batches.MoveNext()) break;
             scores.AddRange(energy.forward(batches.Current).to(ScalarType.Float64).data<double>().ToArray().Select(e => e + offset));
+            gaussian.Add(batches.Current);
         }
         scores.Sort();
-        return scores;
+        return (scores, gaussian);
     }
 }
