@@ -44,7 +44,7 @@ internal static class TrainCommand
 
         var mlContext = new MLContext(seed: 1);
         var data = Load(mlContext, rows, labels, layout.FeatureNames);
-        using var model = TrainingProgressBars.Run(io.Console, bars => mlContext.AnomalyDetection.Trainers.EnergyModel("Features", options(bars)).Fit(data));
+        using var model = TrainingProgressBars.Run(io.Console, bars => mlContext.Transforms.EnergyModel("Features", options(bars)).Fit(data));
         string? folder = Path.GetDirectoryName(outputPath);
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         model.Save(outputPath);

@@ -4,6 +4,7 @@ using Gcl.MLNet.Common;
 using Gcl.MLNet.DataViews;
 using Gcl.MLNet.Ingestion;
 using Gcl.MLNet.Native;
+using Gcl.MLNet.Persistence;
 using Gcl.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -17,7 +18,8 @@ namespace Gcl.MLNet;
 /// adversarially) to a known-size vector column of Single, and returns an <see cref="EnergyModelTransformer"/> that
 /// adds <c>Energy</c>, <c>LogDensity</c>, <c>Score</c> (= -LogDensity, higher = more anomalous) and
 /// <c>PredictedLabel</c> (Score above the fitted threshold). Create it with
-/// <c>mlContext.Transforms.EnergyModel(...)</c> or <c>mlContext.AnomalyDetection.Trainers.EnergyModel(...)</c>.
+/// <c>mlContext.Transforms.EnergyModel(...)</c> or <c>mlContext.AnomalyDetection.Trainers.EnergyModel(...)</c>; the
+/// latter leaves out the adversarial stage unless <see cref="EnergyModelOptions.AdversarialIterations"/> is set.
 /// </summary>
 /// <remarks>
 /// Training streams the data: one pass standardizes the features and keeps the validation rows, then every epoch
@@ -27,12 +29,14 @@ namespace Gcl.MLNet;
 public sealed class EnergyModelEstimator : IEstimator<EnergyModelTransformer>
 {
     private readonly IHostEnvironment environment;
+    private readonly FitPurpose purpose;
 
-    internal EnergyModelEstimator(IHostEnvironment environment, string featureColumnName, EnergyModelOptions? options)
+    internal EnergyModelEstimator(IHostEnvironment environment, string featureColumnName, EnergyModelOptions? options, FitPurpose purpose)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentException.ThrowIfNullOrEmpty(featureColumnName);
         this.environment = environment;
+        this.purpose = purpose;
         FeatureColumnName = featureColumnName;
         Options = options ?? new EnergyModelOptions();
     }
@@ -80,13 +84,14 @@ public sealed class EnergyModelEstimator : IEstimator<EnergyModelTransformer>
         limits.ThrowIfCanceled();
         Announce(channel, scan, dimension, seed);
         EnergyModel model;
+        var settings = Options.ToSettings(seed, purpose);
         var source = TrainingBatches.Create(input, column, scan, Options.InvalidRows);
         // Modules are created inside Train, outside any dispose scope: their parameters must outlive it.
         try
         {
             using var validation = Standardized(scan, dimension);
             var progress = new ProgressLog(channel, Options.Progress);
-            model = new EnergyModel(EnergyModelTrainer.Train(source, validation, scan.Standardizer, Options.ToSettings(seed),
+            model = new EnergyModel(EnergyModelTrainer.Train(source, validation, scan.Standardizer, settings,
                 progress.Report, new TrainingDataFacts(scan.TrainingRows, scan.SkippedRows), limits));
         }
         finally
@@ -100,7 +105,8 @@ public sealed class EnergyModelEstimator : IEstimator<EnergyModelTransformer>
         var partition = model.Partition;
         if (partition.IsReliable) channel.Info(MessageSensitivity.None, "Final " + partition.Describe());
         else channel.Warning(MessageSensitivity.None, $"Final {partition.Describe()}: LogDensity values may be off by more than the standard error suggests; give training more budget or data.");
-        return new EnergyModelTransformer(environment, model, FeatureColumnName, FeatureColumn.SlotNames(column, dimension), Options.InvalidRows, Options);
+        return new EnergyModelTransformer(environment, model, FeatureColumnName, FeatureColumn.SlotNames(column, dimension), Options.InvalidRows,
+            ManifestJson.Record(Options, settings.Adversarial.Iterations));
     }
 
     private void Announce(IChannel channel, TrainingDataScan scan, int dimension, long seed)

@@ -34,9 +34,8 @@ public sealed class EnergyModelTransformer : ITransformer, IDisposable
     private readonly bool explains;
 
     internal EnergyModelTransformer(IHostEnvironment environment, EnergyModel model, string featureColumnName,
-        IReadOnlyList<string>? featureNames, InvalidRowHandling invalidRows, EnergyModelOptions? options)
-        : this(environment, new ArchivedModel(model, featureColumnName, featureNames, invalidRows,
-            options is null ? null : ManifestJson.Record(options), []), explains: false)
+        IReadOnlyList<string>? featureNames, InvalidRowHandling invalidRows, EnergyModelOptions? recordedOptions)
+        : this(environment, new ArchivedModel(model, featureColumnName, featureNames, invalidRows, recordedOptions, []), explains: false)
     {
     }
 

@@ -27,10 +27,16 @@ internal static class ManifestJson
 
     /// <summary>
     /// A copy of <paramref name="options"/> as a model file records it: every setting, frozen (lists copied), without
-    /// the hooks that belong to one <c>Fit</c> call (progress, cancellation).
+    /// the hooks that belong to one <c>Fit</c> call (progress, cancellation), and with the adversarial budget the fit
+    /// used (<paramref name="adversarialIterations"/>, which the entry point chooses when the options leave it null),
+    /// so the file says what was run and 0.1, whose budget is not nullable, still reads it.
     /// </summary>
-    public static EnergyModelOptions Record(EnergyModelOptions options) =>
-        JsonSerializer.Deserialize<EnergyModelOptions>(JsonSerializer.SerializeToUtf8Bytes(options, Options), Options)!;
+    public static EnergyModelOptions Record(EnergyModelOptions options, int adversarialIterations)
+    {
+        var settings = JsonSerializer.SerializeToNode(options, Options)!;
+        settings[Options.PropertyNamingPolicy!.ConvertName(nameof(EnergyModelOptions.AdversarialIterations))] = adversarialIterations;
+        return settings.Deserialize<EnergyModelOptions>(Options)!;
+    }
 
     // EnergyModelOptions is serialized as it is; only its per-call hooks (progress sink, cancellation) are not settings.
     private static void LeaveOutCallHooks(JsonTypeInfo type)

@@ -22,7 +22,7 @@ public sealed class ManifestJsonTests
             property.SetValue(options, changed);
         }
 
-        var recorded = ManifestJson.Record(options);
+        var recorded = ManifestJson.Record(options, options.AdversarialIterations!.Value);
 
         foreach (var property in Settings) Assert.True(Same(property.GetValue(options), property.GetValue(recorded)), $"{property.Name} did not round-trip");
         Assert.Null(recorded.Progress);
@@ -40,11 +40,23 @@ public sealed class ManifestJsonTests
     public void TheRecordIsACopyThatLaterChangesDoNotReach()
     {
         int[] widths = [8, 8];
-        var recorded = ManifestJson.Record(new EnergyModelOptions { EnergyHiddenSizes = widths });
+        var recorded = ManifestJson.Record(new EnergyModelOptions { EnergyHiddenSizes = widths }, adversarialIterations: 1000);
 
         widths[0] = 1;
 
         Assert.Equal([8, 8], recorded.EnergyHiddenSizes);
+    }
+
+    [Fact]
+    public void TheRecordHoldsTheAdversarialBudgetTheFitUsedAndFormatVersion1CanReadIt()
+    {
+        var recorded = ManifestJson.Record(new EnergyModelOptions(), adversarialIterations: 0);
+        var json = JsonSerializer.SerializeToNode(recorded, ManifestJson.Options)!;
+
+        Assert.Equal(0, recorded.AdversarialIterations);
+        Assert.Equal(0, json["adversarialIterations"]!.GetValue<int>());
+        // 0.1 read this setting as a plain int; a null there would fail to load in it.
+        Assert.Equal(0, JsonSerializer.Deserialize<VersionOneBudget>(json.ToJsonString(), ManifestJson.Options)!.AdversarialIterations);
     }
 
     [Fact]
@@ -87,4 +99,10 @@ public sealed class ManifestJsonTests
 
     private static bool Same(object? a, object? b) =>
         a is IEnumerable<int> x && b is IEnumerable<int> y ? x.SequenceEqual(y) : Equals(a, b);
+
+    // The one setting whose type 0.2 widened, as 0.1 declared it.
+    private sealed class VersionOneBudget
+    {
+        public int AdversarialIterations { get; init; }
+    }
 }

@@ -29,13 +29,13 @@ internal static class TestData
         };
 
     /// <summary>Options that train in a fraction of a second (tests about plumbing, not quality).</summary>
-    public static EnergyModelOptions Micro(int? seed, InvalidRowHandling invalidRows = InvalidRowHandling.Reject) => new()
+    public static EnergyModelOptions Micro(int? seed, InvalidRowHandling invalidRows = InvalidRowHandling.Reject, int? adversarialIterations = 10) => new()
     {
         FlowBlocks = 1,
         FlowHiddenWidth = 8,
         EnergyHiddenSizes = [8],
         WarmStartSteps = 6,
-        AdversarialIterations = 10,
+        AdversarialIterations = adversarialIterations,
         PartitionSamples = 1000,
         BatchSize = 32,
         Seed = seed,

@@ -1,3 +1,4 @@
+using Gcl.MLNet.Training;
 using Xunit;
 
 namespace Gcl.MLNet.Tests.Training;
@@ -10,6 +11,7 @@ public sealed class EnergyModelOptionsTests
         { new EnergyModelOptions { EnergyHiddenSizes = [8, 0] }, "EnergyHiddenSizes", "must list 1 to 8 widths in [1, 1024]; got [8, 0]" },
         { new EnergyModelOptions { TiltBound = double.NaN }, "TiltBound", "must be a number in (0, 50]; got NaN" },
         { new EnergyModelOptions { BatchSize = 1 }, "BatchSize", "must be in [2, 65536]; got 1" },
+        { new EnergyModelOptions { AdversarialIterations = -1 }, "AdversarialIterations", "must be at least 0; got -1" },
         { new EnergyModelOptions { ValidationFraction = 0.5 }, "ValidationFraction", "must be in (0, 0.5); got 0.5" },
         { new EnergyModelOptions { PartitionSamples = 999 }, "PartitionSamples", "must be in [1000, 10000000]; got 999" },
         { new EnergyModelOptions { Contamination = 0 }, "Contamination", "must be in (0, 0.5); got 0" },
@@ -42,5 +44,20 @@ public sealed class EnergyModelOptionsTests
         Assert.Equal((FlowLayerKind.RationalQuadraticSpline, 3, 24), (settings.Flow.Kind, settings.Flow.Blocks, settings.Flow.HiddenWidth));
         Assert.Equal((32, 5000, 123L), (settings.Adversarial.BatchSize, settings.PartitionSamples, settings.Seed));
         Assert.Equal(options.EnergyHiddenSizes, settings.Energy.HiddenSizes);
+    }
+
+    [Theory]
+    [InlineData(null, false, 1000)]
+    [InlineData(null, true, 0)]
+    [InlineData(250, false, 250)]
+    [InlineData(250, true, 250)]
+    [InlineData(0, false, 0)]
+    public void ALeftNullAdversarialBudgetIsTheEntryPointsAndASetOneIsKept(int? iterations, bool anomaly, int expected)
+    {
+        var purpose = anomaly ? FitPurpose.AnomalyDetection : FitPurpose.Density;
+        var settings = new EnergyModelOptions { AdversarialIterations = iterations }.ToSettings(seed: 1, purpose);
+
+        Assert.Equal(expected, settings.Adversarial.Iterations);
+        Assert.Equal(1000, EnergyModelOptions.DensityAdversarialIterations);
     }
 }
