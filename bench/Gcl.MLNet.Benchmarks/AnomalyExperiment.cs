@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gcl.MLNet.Training;
 
 namespace Gcl.MLNet.Benchmarks;
 
@@ -24,11 +25,11 @@ internal static class AnomalyExperiment
     /// <summary>One variant's AUROC, whether its log Z is reliable, its best iteration, train seconds and the fit's warnings.</summary>
     public sealed record Result(double Auroc, bool Reliable, int BestIteration, double Seconds, IReadOnlyList<string> Warnings);
 
-    /// <summary>Fits on all <paramref name="features"/> and scores them against <paramref name="labels"/>; <paramref name="log"/> prints progress.</summary>
+    /// <summary>Fits on all <paramref name="features"/> (as the anomaly entry point would) and scores them against <paramref name="labels"/>; <paramref name="log"/> prints progress.</summary>
     public static Result Measure(float[][] features, float[] labels, EnergyModelOptions options, long seed, bool log = true)
     {
         var clock = Stopwatch.StartNew();
-        using var model = DensityExperiment.Train(features, options, seed, log);
+        using var model = DensityExperiment.Train(features, options, seed, log, FitPurpose.AnomalyDetection);
         var energy = new float[features.Length];
         var logDensity = new float[features.Length];
         model.Score(features.SelectMany(r => r).ToArray(), energy, logDensity);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gcl.MLNet.Model;
+using Gcl.MLNet.Training;
 
 namespace Gcl.MLNet.Benchmarks;
 
@@ -44,6 +45,7 @@ internal static class DensityExperiment
         return new Result(standardized.Average(), standardized[standardized.Length / 2], standardized[0], model.Summary, seconds);
     }
 
-    internal static EnergyModel Train(float[][] rows, EnergyModelOptions options, long seed, bool log = true) =>
-        InMemoryTrainer.Train(rows, options.ToSettings(seed), options.ValidationFraction, log ? p => Console.Error.WriteLine(p.Describe()) : null);
+    /// <summary>Fits <paramref name="rows"/> in memory, with the adversarial budget <paramref name="purpose"/>'s entry point would choose.</summary>
+    internal static EnergyModel Train(float[][] rows, EnergyModelOptions options, long seed, bool log = true, FitPurpose purpose = FitPurpose.Density) =>
+        InMemoryTrainer.Train(rows, options.ToSettings(seed, purpose), options.ValidationFraction, log ? p => Console.Error.WriteLine(p.Describe()) : null);
 }

@@ -13,7 +13,7 @@ const string Usage = """
                            Fit at the defaults (default threads) on every data set, synthetic sizes up to
                            --largest (default 1,000,000) and the concurrency check, as a markdown table
                            (default fit-time.md); the summary runs the same section
-      fit-one FILE.csv SEED    one anomaly fit at the defaults, its seconds on stdout (the concurrency check's child)
+      fit-one FILE.csv SEED    one anomaly fit of the energy model, its seconds on stdout (the concurrency check's child)
       load-cost [--repeats N] [--out FILE.md]
                            load time and peak memory of the largest model files the options allow, each
                            loaded in fresh child processes (default 3, load-cost.md); the summary's load section
@@ -76,7 +76,7 @@ switch (command)
     case "fit-one":
         var (oneFeatures, oneLabels) = CsvTable.Load(args[1]).Split("label");
         var one = Gcl.MLNet.Benchmarks.Summary.FitTimeSection.Anomaly(new Microsoft.ML.MLContext(seed: 1), Path.GetFileName(args[1]), oneFeatures, oneLabels,
-            int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+            int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), energyModel: true);
         Console.WriteLine(one.WallSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
         break;
     case "load-cost":

@@ -23,14 +23,18 @@ namespace Gcl.MLNet.Benchmarks.Summary;
 internal sealed record FitTime(string Name, long Rows, int Features, int Seed, double WallSeconds, double CpuSeconds, double WarmStartSeconds,
     double AdversarialSeconds, double FinishSeconds, int WarmStartSteps, int AdversarialIterations, double Quality)
 {
-    /// <summary>Fits <paramref name="train"/> with <paramref name="options"/> and scores quality with <paramref name="quality"/>.</summary>
+    /// <summary>
+    /// Fits <paramref name="train"/> with <paramref name="options"/> through the anomaly entry point when <paramref name="anomaly"/>,
+    /// the density one otherwise, and scores quality with <paramref name="quality"/>.
+    /// </summary>
     public static FitTime Measure(MLContext mlContext, string name, IDataView train, long rows, int features, EnergyModelOptions options,
-        Func<EnergyModelTransformer, double> quality)
+        bool anomaly, Func<EnergyModelTransformer, double> quality)
     {
+        var estimator = anomaly ? mlContext.AnomalyDetection.Trainers.EnergyModel("Features", options) : mlContext.Transforms.EnergyModel("Features", options);
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        using var model = mlContext.Transforms.EnergyModel("Features", options).Fit(train);
+        using var model = estimator.Fit(train);
         double wall = clock.Elapsed.TotalSeconds;
         process.Refresh();
         double cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
