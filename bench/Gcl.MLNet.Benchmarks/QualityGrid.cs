@@ -29,6 +29,8 @@ internal static class QualityGrid
         ["flow-4x16"] = new() { AdversarialIterations = 0, FlowBlocks = 4, FlowHiddenWidth = 16 },
         ["flow-20k"] = new() { AdversarialIterations = 0, WarmStartSteps = 20_000 },
         ["flow-8x128-20k"] = new() { AdversarialIterations = 0, WarmStartSteps = 20_000, FlowBlocks = 8, FlowHiddenWidth = 128 },
+        ["spline"] = new() { FlowLayer = FlowLayerKind.RationalQuadraticSpline },
+        ["spline-flow"] = new() { AdversarialIterations = 0, FlowLayer = FlowLayerKind.RationalQuadraticSpline },
         ["tilt-10"] = new() { TiltBound = 10 },
         ["tilt-10-lowpen"] = new() { TiltBound = 10, EnergyPenalty = 1e-3 },
     };

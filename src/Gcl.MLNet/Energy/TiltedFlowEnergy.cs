@@ -54,6 +54,22 @@ internal sealed class TiltedFlowEnergy : EnergyFunction
     /// <summary>The bound c on |h|.</summary>
     public double TiltBound => tiltBound;
 
+    /// <summary>
+    /// An upper bound of -h(u) over every u, for rejection sampling: 0 while the tilt network's last layer is all zero
+    /// (then h is identically 0, as after a fit without the adversarial stage, and every draw from the base is kept),
+    /// the bound c otherwise.
+    /// </summary>
+    public double NegativeTiltBound
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            var last = tilt.Layers[^1];
+            bool zero = last.weight!.count_nonzero().item<long>() == 0 && (last.bias is null || last.bias.count_nonzero().item<long>() == 0);
+            return zero ? 0 : tiltBound;
+        }
+    }
+
     /// <summary>The weight eps of the heavy tail in the base density (0: none).</summary>
     public double TailWeight => tailWeight;
 

@@ -14,7 +14,9 @@ namespace Gcl.MLNet.Model;
 /// <item>A tilted energy, <c>exp(-E) = b(u) exp(-h(u))</c> with <c>|h| ≤ c</c>, is sampled exactly by rejection: draw u
 /// from the base b, keep it with probability <c>exp(-h(u) - c) ≤ 1</c>. Kept rows are independent draws from p within
 /// the input range (|u_j| ≤ <see cref="InputRange.Bound"/>; candidates outside it are rejected, the model holding a
-/// negligible share of its mass there). The acceptance rate is about <c>Z exp(-c)</c>, at least <c>exp(-2c)</c>.</item>
+/// negligible share of its mass there). The acceptance rate is about <c>Z exp(-c)</c>, at least <c>exp(-2c)</c>; an
+/// untrained tilt (h = 0) uses the bound 0 instead of c (<see cref="TiltedFlowEnergy.NegativeTiltBound"/>) and keeps
+/// every candidate in range.</item>
 /// <item>A free-form energy has no such bound: it is sampled by importance resampling from the log Z proposal, each
 /// block of rows drawn with replacement from a pool <see cref="PoolFactor"/> times larger, with weights
 /// <c>exp(-E) / r</c>; the pool's effective sample size is reported.</item>
@@ -48,12 +50,13 @@ internal static class EnergySampler
         using var noGrad = no_grad();
         var kept = new List<Tensor>();
         long have = 0, proposals = 0;
+        double bound = energy.NegativeTiltBound;
         while (have < count)
         {
             using var block = NewDisposeScope();
             var u = energy.SampleBase(BlockRows, random);
             var inRange = u.abs().AtMost(InputRange.Bound).all(1);
-            var logAccept = energy.PenalizedPart(u).neg().Plus(-energy.TiltBound);
+            var logAccept = energy.PenalizedPart(u).neg().Plus(-bound);
             var uniform = rand(new[] { (long)BlockRows }, logAccept.dtype, generator: random);
             var accepted = u.index(uniform.log().lt(logAccept).logical_and(inRange));
             proposals += BlockRows;

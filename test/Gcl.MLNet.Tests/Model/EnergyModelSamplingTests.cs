@@ -1,3 +1,4 @@
+using Gcl.MLNet.Energy;
 using Gcl.MLNet.Model;
 using Gcl.MLNet.Native;
 using Gcl.MLNet.Tests.Onnx;
@@ -67,6 +68,36 @@ public sealed class EnergyModelSamplingTests(ITestOutputHelper output)
         model.Score(first.Rows, energy, logDensity);
         Assert.Equal(logDensity, first.LogDensity);
         Assert.True(first.Proposals > first.Count, "rejection sampling draws more candidates than it keeps");
+    }
+
+    [Fact]
+    public void AModelFittedWithoutTheAdversarialStageKeepsEveryCandidateAndATiltedOneFewer()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var model = InMemoryTrainer.Train(Toy("rings", 400, new Random(2)), EnergyModelTrainerTests.SmallSettings(seed: 4) with
+        {
+            Adversarial = EnergyModelTrainerTests.SmallSettings(4).Adversarial with { Iterations = 0 },
+        }, 0.2);
+        var energy = (TiltedFlowEnergy)model.Energy;
+        const int count = EnergySampler.BlockRows - 100;
+
+        var untilted = model.Sample(count, seed: 3);
+        double untiltedBound = energy.NegativeTiltBound;
+        // A constant tilt h = c tanh(1 / c) > 0: exp(-E) is the base times exp(-h), so a candidate is kept with probability exp(-h - c).
+        using (TorchSharp.torch.no_grad()) energy.Tilt.Layers[^1].bias!.fill_(1.0);
+        var tilted = model.Sample(count, seed: 3);
+
+        // One block of candidates gives them all (a few could fall outside the input range).
+        Assert.Equal(EnergySampler.BlockRows, untilted.Proposals);
+        Assert.Equal(0, untiltedBound);
+        Assert.Equal(energy.TiltBound, energy.NegativeTiltBound);
+        double expected = Math.Exp(-energy.TiltBound * Math.Tanh(1 / energy.TiltBound) - energy.TiltBound);
+        double acceptance = tilted.Count / (double)tilted.Proposals;
+        Assert.InRange(acceptance, 0.8 * expected, 1.25 * expected);
+        var scores = new float[count];
+        var logDensity = new float[count];
+        model.Score(tilted.Rows, scores, logDensity);
+        Assert.Equal(logDensity, tilted.LogDensity);
     }
 
     [Fact]
