@@ -55,10 +55,7 @@ public sealed class EnergyModelSamplingTests(ITestOutputHelper output)
     public void DrawsAreReproducibleUnderASeedAndScoredByTheModel()
     {
         TorchRuntime.EnsureLoaded();
-        using var model = InMemoryTrainer.Train(Toy("rings", 400, new Random(2)), EnergyModelTrainerTests.SmallSettings(seed: 4) with
-        {
-            Adversarial = EnergyModelTrainerTests.SmallSettings(4).Adversarial with { Iterations = 100 },
-        }, 0.2);
+        using var model = SmallRings(adversarialIterations: 100);
         var first = model.Sample(500, seed: 3);
         var second = model.Sample(500, seed: 3);
         Assert.Equal(first.Rows, second.Rows);
@@ -74,10 +71,7 @@ public sealed class EnergyModelSamplingTests(ITestOutputHelper output)
     public void AModelFittedWithoutTheAdversarialStageKeepsEveryCandidateAndATiltedOneFewer()
     {
         TorchRuntime.EnsureLoaded();
-        using var model = InMemoryTrainer.Train(Toy("rings", 400, new Random(2)), EnergyModelTrainerTests.SmallSettings(seed: 4) with
-        {
-            Adversarial = EnergyModelTrainerTests.SmallSettings(4).Adversarial with { Iterations = 0 },
-        }, 0.2);
+        using var model = SmallRings(adversarialIterations: 0);
         var energy = (TiltedFlowEnergy)model.Energy;
         const int count = EnergySampler.BlockRows - 100;
 
@@ -119,6 +113,13 @@ public sealed class EnergyModelSamplingTests(ITestOutputHelper output)
         Assert.True(samples.LogDensity.Average() > proposal.LogDensity.Average(),
             $"resampled {samples.LogDensity.Average():F2} against generator {proposal.LogDensity.Average():F2}");
     }
+
+    // A small model of 400 rings rows.
+    private static EnergyModel SmallRings(int adversarialIterations) =>
+        InMemoryTrainer.Train(Toy("rings", 400, new Random(2)), EnergyModelTrainerTests.SmallSettings(seed: 4) with
+        {
+            Adversarial = EnergyModelTrainerTests.SmallSettings(4).Adversarial with { Iterations = adversarialIterations },
+        }, 0.2);
 
     // The model's probability of each grid cell (row-major, x then y), from its density at SubPoints² points per cell.
     private static double[] GridMasses(EnergyModel model)
