@@ -74,10 +74,11 @@ public sealed class EnergyModelOptions
     /// <summary>
     /// Iteration budget of the adversarial stage (one discriminator and one generator step each): validation is scored
     /// every 50 iterations (log Z re-estimated each time) and the stage stops after 4 scores without improvement. 0 fits
-    /// the warm-started flow alone (the model is then its base density, with log Z = 0). Null lets the entry point
-    /// choose: 1000 for a density estimator (<c>mlContext.Transforms.EnergyModel</c>), 0 for an anomaly detector
-    /// (<c>mlContext.AnomalyDetection.Trainers.EnergyModel</c>). Measured on the development sets, the adversarial stage
-    /// buys held-out density but not anomaly ranking, at about four fifths of the fit time (docs/experiments.md, section 11).
+    /// the warm-started flow alone (the model is then its base density, whose log Z is 0; the estimate is reported as
+    /// usual). Null lets the entry point choose: 1000 for a density estimator (<c>mlContext.Transforms.EnergyModel</c>),
+    /// 0 for an anomaly detector (<c>mlContext.AnomalyDetection.Trainers.EnergyModel</c>). Measured on the development
+    /// sets and on held-back ones, the adversarial stage buys held-out density but not anomaly ranking, at about four
+    /// fifths of the fit time (docs/experiments.md, section 11).
     /// </summary>
     /// <value>Default null (1000 for density, 0 for anomaly detection; early stopping usually ends 1000 sooner).</value>
     public int? AdversarialIterations { get; init; }
