@@ -14,7 +14,7 @@ internal sealed class TrainingOptions
     public Option<string?> EnergyHiddenSizes { get; } = New<string?>("--energy-hidden-sizes", $"hidden widths of the energy network, comma-separated; default {string.Join(',', Defaults.EnergyHiddenSizes)}", "N,N");
     public Option<double?> TiltBound { get; } = New<double?>("--tilt-bound", $"largest tilt in nats (TiltedFlow); default {Defaults.TiltBound}");
     public Option<double?> TailWeight { get; } = New<double?>("--tail-weight", $"weight of the heavy tail in the tilted energy's base density (0: none); default {Defaults.TailWeight}");
-    public Option<double?> TrainingNoise { get; } = New<double?>("--training-noise", $"noise added in training to features with repeated values, standardized units (0: none); default {Defaults.TrainingNoise}");
+    public Option<double?> TrainingNoise { get; } = New<double?>("--training-noise", $"noise added in training to features with repeated values, standardized units (0: none); default {EnergyModelOptions.DensityTrainingNoise}");
     public Option<double?> Confinement { get; } = New<double?>("--confinement", $"quadratic confinement weight (Mlp energy); default {Defaults.Confinement}");
     public Option<FlowLayerKind?> FlowLayer { get; } = New<FlowLayerKind?>("--flow-layer", $"AffineCoupling or RationalQuadraticSpline; default {Defaults.FlowLayer}");
     public Option<int?> FlowBlocks { get; } = New<int?>("--flow-blocks", $"flow blocks; default {Defaults.FlowBlocks}");
@@ -49,7 +49,7 @@ internal sealed class TrainingOptions
             EnergyHiddenSizes = Sizes(r.GetValue(EnergyHiddenSizes)) ?? Defaults.EnergyHiddenSizes,
             TiltBound = r.GetValue(TiltBound) ?? Defaults.TiltBound,
             TailWeight = r.GetValue(TailWeight) ?? Defaults.TailWeight,
-            TrainingNoise = r.GetValue(TrainingNoise) ?? Defaults.TrainingNoise,
+            TrainingNoise = r.GetValue(TrainingNoise),
             Confinement = r.GetValue(Confinement) ?? Defaults.Confinement,
             FlowLayer = r.GetValue(FlowLayer) ?? Defaults.FlowLayer,
             FlowBlocks = r.GetValue(FlowBlocks) ?? Defaults.FlowBlocks,

@@ -7,7 +7,8 @@ namespace Microsoft.ML;
 /// <summary>
 /// Entry points on ML.NET's catalogs: <c>mlContext.Transforms.EnergyModel(...)</c> and
 /// <c>mlContext.AnomalyDetection.Trainers.EnergyModel(...)</c> create an <see cref="EnergyModelEstimator"/>; they
-/// differ only in the adversarial budget they choose when <see cref="EnergyModelOptions.AdversarialIterations"/> is null.
+/// differ only in the adversarial budget and training noise they choose when <see cref="EnergyModelOptions.AdversarialIterations"/>
+/// and <see cref="EnergyModelOptions.TrainingNoise"/> are null.
 /// The overloads that also take the <see cref="MLContext"/> work without reaching into ML.NET's internals.
 /// </summary>
 public static class EnergyModelCatalog
@@ -43,10 +44,11 @@ public static class EnergyModelCatalog
     /// <c>mlContext.AnomalyDetection.Evaluate</c>, which needs a Single <c>Label</c> (1 = anomaly): convert a Boolean
     /// label first with <c>mlContext.Transforms.Conversion.ConvertType("Label", "IsAnomaly", DataKind.Single)</c>.
     /// Unless <see cref="EnergyModelOptions.AdversarialIterations"/> is set, it fits the warm-started flow alone (the
-    /// same tail and training noise, no adversarial stage): measured on the development sets and on held-back ones
-    /// (docs/experiments.md, section 11), the adversarial stage buys held-out density but not ranking, and costs about
-    /// four fifths of the fit time. Set <c>AdversarialIterations = 1000</c> for the full energy model, as
-    /// <c>mlContext.Transforms.EnergyModel</c> fits it.
+    /// same tail, no adversarial stage): measured on the development sets and on held-back ones (docs/experiments.md,
+    /// section 11), the adversarial stage buys held-out density but not ranking, and costs about four fifths of the fit
+    /// time. Set <c>AdversarialIterations = 1000</c> for the full energy model, as <c>mlContext.Transforms.EnergyModel</c>
+    /// fits it. Unless <see cref="EnergyModelOptions.TrainingNoise"/> is set, features with repeated values get 0.5
+    /// standard deviations of training noise (the density entry: 0.05), so that they do not decide the ranking.
     /// </summary>
     /// <param name="catalog">The anomaly-detection trainers catalog.</param>
     /// <param name="featureColumnName">A known-size vector column of Single.</param>

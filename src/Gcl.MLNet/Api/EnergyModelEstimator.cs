@@ -19,7 +19,8 @@ namespace Gcl.MLNet;
 /// adds <c>Energy</c>, <c>LogDensity</c>, <c>Score</c> (= -LogDensity, higher = more anomalous) and
 /// <c>PredictedLabel</c> (Score above the fitted threshold). Create it with
 /// <c>mlContext.Transforms.EnergyModel(...)</c> or <c>mlContext.AnomalyDetection.Trainers.EnergyModel(...)</c>; the
-/// latter leaves out the adversarial stage unless <see cref="EnergyModelOptions.AdversarialIterations"/> is set.
+/// latter leaves out the adversarial stage and adds more training noise unless <see cref="EnergyModelOptions.AdversarialIterations"/>
+/// and <see cref="EnergyModelOptions.TrainingNoise"/> are set.
 /// </summary>
 /// <remarks>
 /// Training streams the data: one pass standardizes the features and keeps the validation rows, then every epoch
@@ -106,7 +107,7 @@ public sealed class EnergyModelEstimator : IEstimator<EnergyModelTransformer>
         if (partition.IsReliable) channel.Info(MessageSensitivity.None, "Final " + partition.Describe());
         else channel.Warning(MessageSensitivity.None, $"Final {partition.Describe()}: LogDensity values may be off by more than the standard error suggests; give training more budget or data.");
         return new EnergyModelTransformer(environment, model, FeatureColumnName, FeatureColumn.SlotNames(column, dimension), Options.InvalidRows,
-            ManifestJson.Record(Options, settings.Adversarial.Iterations));
+            ManifestJson.Record(Options, settings));
     }
 
     private void Announce(IChannel channel, TrainingDataScan scan, int dimension, long seed)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Gcl.MLNet.Training;
 
 namespace Gcl.MLNet.Persistence;
 
@@ -27,16 +28,19 @@ internal static class ManifestJson
 
     /// <summary>
     /// A copy of <paramref name="options"/> as a model file records it: every setting, frozen (lists copied), without
-    /// the hooks that belong to one <c>Fit</c> call (progress, cancellation), and with the adversarial budget the fit
-    /// used (<paramref name="adversarialIterations"/>, which the entry point chooses when the options leave it null),
-    /// so the file says what was run and 0.1, whose budget is not nullable, still reads it.
+    /// the hooks that belong to one <c>Fit</c> call (progress, cancellation), and with the adversarial budget and the
+    /// training noise the fit used (from <paramref name="settings"/>: the entry point chooses them when the options
+    /// leave them null), so the file says what was run and 0.1, whose budget is not nullable, still reads it.
     /// </summary>
-    public static EnergyModelOptions Record(EnergyModelOptions options, int adversarialIterations)
+    public static EnergyModelOptions Record(EnergyModelOptions options, TrainingSettings settings)
     {
-        var settings = JsonSerializer.SerializeToNode(options, Options)!;
-        settings[Options.PropertyNamingPolicy!.ConvertName(nameof(EnergyModelOptions.AdversarialIterations))] = adversarialIterations;
-        return settings.Deserialize<EnergyModelOptions>(Options)!;
+        var recorded = JsonSerializer.SerializeToNode(options, Options)!;
+        recorded[Name(nameof(EnergyModelOptions.AdversarialIterations))] = settings.Adversarial.Iterations;
+        recorded[Name(nameof(EnergyModelOptions.TrainingNoise))] = settings.TrainingNoise;
+        return recorded.Deserialize<EnergyModelOptions>(Options)!;
     }
+
+    private static string Name(string property) => Options.PropertyNamingPolicy!.ConvertName(property);
 
     // EnergyModelOptions is serialized as it is; only its per-call hooks (progress sink, cancellation) are not settings.
     private static void LeaveOutCallHooks(JsonTypeInfo type)

@@ -43,9 +43,18 @@ public sealed class EnergyModelOptions
     /// zero counts, zero-inflated measurements, saturated or blank pixels). In standardized units (the feature's
     /// standard deviation is 1), in [0, 1]; 0 for none. Without it the flow collapses onto the repeated value, and how
     /// many such values a row has decides its ranking. Other features, validation and scoring use the rows as they are.
+    /// Null lets the entry point choose: 0.05 for a density estimator, which keeps most of the repeated value's
+    /// probability as density there; 0.5 for an anomaly detector, for which the repeated values are a nuisance that
+    /// outweighs everything else in a row's score (docs/experiments.md, section 11).
     /// </summary>
-    /// <value>Default 0.05.</value>
-    public double TrainingNoise { get; init; } = 0.05;
+    /// <value>Default null (0.05 for density, 0.5 for anomaly detection).</value>
+    public double? TrainingNoise { get; init; }
+
+    /// <summary>The training noise a density estimator uses when <see cref="TrainingNoise"/> is null: 0.05.</summary>
+    public static double DensityTrainingNoise => 0.05;
+
+    /// <summary>The training noise an anomaly detector uses when <see cref="TrainingNoise"/> is null: 0.5.</summary>
+    public static double AnomalyTrainingNoise => 0.5;
 
     /// <summary>Weight of the quadratic confinement of the free-form MLP energy.</summary>
     /// <value>Default 0.01.</value>
@@ -179,7 +188,7 @@ public sealed class EnergyModelOptions
         Require.PositiveAtMost(Owner, nameof(TiltBound), TiltBound, MaxTiltBound);
         Require.InRange(Owner, nameof(TailWeight), TailWeight, 0, EnergyOptions.MaximumTailWeight);
         Require.NonNegative(Owner, nameof(Confinement), Confinement);
-        Require.InRange(Owner, nameof(TrainingNoise), TrainingNoise, 0, 1);
+        if (TrainingNoise is double noise) Require.InRange(Owner, nameof(TrainingNoise), noise, 0, 1);
         Require.Defined(Owner, nameof(FlowLayer), FlowLayer);
         Require.InRange(Owner, nameof(FlowBlocks), FlowBlocks, 1, MaxFlowBlocks);
         Require.InRange(Owner, nameof(FlowHiddenWidth), FlowHiddenWidth, 1, MaxWidth);
@@ -214,7 +223,7 @@ public sealed class EnergyModelOptions
         }
     }
 
-    /// <summary>The core's view of these options, with the seed and, for <paramref name="purpose"/>, the adversarial budget resolved.</summary>
+    /// <summary>The core's view of these options, with the seed and, for <paramref name="purpose"/>, the adversarial budget and the training noise resolved.</summary>
     internal TrainingSettings ToSettings(long seed, FitPurpose purpose = FitPurpose.Density) => new(
         new FlowOptions(FlowLayer, FlowBlocks, FlowHiddenWidth),
         new MaximumLikelihoodOptions(MaxSteps: Math.Max(1, WarmStartSteps), LearningRate: WarmStartLearningRate, GradientClipNorm: GradientClip),
@@ -231,7 +240,7 @@ public sealed class EnergyModelOptions
         PartitionSamples,
         Contamination,
         seed,
-        TrainingNoise);
+        TrainingNoise ?? (purpose == FitPurpose.AnomalyDetection ? AnomalyTrainingNoise : DensityTrainingNoise));
 
     private const string Owner = nameof(EnergyModelOptions);
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Gcl.MLNet.Persistence;
+using Gcl.MLNet.Training;
 using Xunit;
 
 namespace Gcl.MLNet.Tests.Persistence;
@@ -22,7 +23,7 @@ public sealed class ManifestJsonTests
             property.SetValue(options, changed);
         }
 
-        var recorded = ManifestJson.Record(options, options.AdversarialIterations!.Value);
+        var recorded = ManifestJson.Record(options, options.ToSettings(seed: 1));
 
         foreach (var property in Settings) Assert.True(Same(property.GetValue(options), property.GetValue(recorded)), $"{property.Name} did not round-trip");
         Assert.Null(recorded.Progress);
@@ -40,7 +41,8 @@ public sealed class ManifestJsonTests
     public void TheRecordIsACopyThatLaterChangesDoNotReach()
     {
         int[] widths = [8, 8];
-        var recorded = ManifestJson.Record(new EnergyModelOptions { EnergyHiddenSizes = widths }, adversarialIterations: 1000);
+        var options = new EnergyModelOptions { EnergyHiddenSizes = widths };
+        var recorded = ManifestJson.Record(options, options.ToSettings(seed: 1));
 
         widths[0] = 1;
 
@@ -48,14 +50,16 @@ public sealed class ManifestJsonTests
     }
 
     [Fact]
-    public void TheRecordHoldsTheAdversarialBudgetTheFitUsedAndFormatVersion1CanReadIt()
+    public void TheRecordHoldsTheBudgetAndNoiseTheFitUsedAndFormatVersion1CanReadIt()
     {
-        var recorded = ManifestJson.Record(new EnergyModelOptions(), adversarialIterations: 0);
+        var options = new EnergyModelOptions();
+        var recorded = ManifestJson.Record(options, options.ToSettings(seed: 1, FitPurpose.AnomalyDetection));
         var json = JsonSerializer.SerializeToNode(recorded, ManifestJson.Options)!;
 
-        Assert.Equal(0, recorded.AdversarialIterations);
+        Assert.Equal((0, EnergyModelOptions.AnomalyTrainingNoise), (recorded.AdversarialIterations, recorded.TrainingNoise));
         Assert.Equal(0, json["adversarialIterations"]!.GetValue<int>());
-        // 0.1 read this setting as a plain int; a null there would fail to load in it.
+        Assert.Equal(EnergyModelOptions.AnomalyTrainingNoise, json["trainingNoise"]!.GetValue<double>());
+        // 0.1 read the budget as a plain int; a null there would fail to load in it.
         Assert.Equal(0, JsonSerializer.Deserialize<VersionOneBudget>(json.ToJsonString(), ManifestJson.Options)!.AdversarialIterations);
     }
 

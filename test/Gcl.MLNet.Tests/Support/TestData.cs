@@ -29,18 +29,20 @@ internal static class TestData
         };
 
     /// <summary>Options that train in a fraction of a second (tests about plumbing, not quality).</summary>
-    public static EnergyModelOptions Micro(int? seed, InvalidRowHandling invalidRows = InvalidRowHandling.Reject, int? adversarialIterations = 10) => new()
-    {
-        FlowBlocks = 1,
-        FlowHiddenWidth = 8,
-        EnergyHiddenSizes = [8],
-        WarmStartSteps = 6,
-        AdversarialIterations = adversarialIterations,
-        PartitionSamples = 1000,
-        BatchSize = 32,
-        Seed = seed,
-        InvalidRows = invalidRows,
-    };
+    public static EnergyModelOptions Micro(int? seed, InvalidRowHandling invalidRows = InvalidRowHandling.Reject, int? adversarialIterations = 10,
+        double? trainingNoise = null) => new()
+        {
+            FlowBlocks = 1,
+            FlowHiddenWidth = 8,
+            EnergyHiddenSizes = [8],
+            WarmStartSteps = 6,
+            AdversarialIterations = adversarialIterations,
+            TrainingNoise = trainingNoise,
+            PartitionSamples = 1000,
+            BatchSize = 32,
+            Seed = seed,
+            InvalidRows = invalidRows,
+        };
 
     /// <summary>Rows of a correlated Gaussian (feature j = z0 + 0.5 z_j, scaled and shifted per feature).</summary>
     public static FeatureRow[] Gaussian(int count, int seed = 1, int dimension = Dimension)

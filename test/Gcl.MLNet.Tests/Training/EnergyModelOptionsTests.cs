@@ -12,6 +12,7 @@ public sealed class EnergyModelOptionsTests
         { new EnergyModelOptions { TiltBound = double.NaN }, "TiltBound", "must be a number in (0, 50]; got NaN" },
         { new EnergyModelOptions { BatchSize = 1 }, "BatchSize", "must be in [2, 65536]; got 1" },
         { new EnergyModelOptions { AdversarialIterations = -1 }, "AdversarialIterations", "must be at least 0; got -1" },
+        { new EnergyModelOptions { TrainingNoise = 1.5 }, "TrainingNoise", "must be a number in [0, 1]; got 1.5" },
         { new EnergyModelOptions { ValidationFraction = 0.5 }, "ValidationFraction", "must be in (0, 0.5); got 0.5" },
         { new EnergyModelOptions { PartitionSamples = 999 }, "PartitionSamples", "must be in [1000, 10000000]; got 999" },
         { new EnergyModelOptions { Contamination = 0 }, "Contamination", "must be in (0, 0.5); got 0" },
@@ -59,5 +60,17 @@ public sealed class EnergyModelOptionsTests
 
         Assert.Equal(expected, settings.Adversarial.Iterations);
         Assert.Equal(1000, EnergyModelOptions.DensityAdversarialIterations);
+    }
+
+    [Theory]
+    [InlineData(null, false, 0.05)]
+    [InlineData(null, true, 0.5)]
+    [InlineData(0.2, false, 0.2)]
+    [InlineData(0.0, true, 0.0)]
+    public void ALeftNullTrainingNoiseIsTheEntryPointsAndASetOneIsKept(double? noise, bool anomaly, double expected)
+    {
+        var purpose = anomaly ? FitPurpose.AnomalyDetection : FitPurpose.Density;
+
+        Assert.Equal(expected, new EnergyModelOptions { TrainingNoise = noise }.ToSettings(seed: 1, purpose).TrainingNoise);
     }
 }
