@@ -61,39 +61,34 @@ internal static class QualityGrid
         var seeds = (Option(args, "--seeds") ?? "0,1,2").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var variants = (Option(args, "--variants") ?? "defaults,flow").Split(',');
         int ensemble = int.Parse(Option(args, "--ensemble") ?? "1", CultureInfo.InvariantCulture);
-        if (ensemble > 1)
-        {
-            foreach (var set in sets)
-            {
-                foreach (var variant in variants)
-                {
-                    foreach (var seed in seeds) Console.WriteLine(EnsembleLine(data, set, variant, Variants[variant], seed, ensemble));
-                }
-            }
-            return 0;
-        }
         Console.WriteLine("| set | variant | seed | quality | median | worst | log Z | ESS % | k-hat | log Z reliable | warnings | seconds |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var set in sets)
         {
             foreach (var variant in variants)
             {
-                foreach (var seed in seeds) Console.WriteLine(Line(data, set, variant, Variants[variant], seed));
+                foreach (var seed in seeds)
+                {
+                    Console.WriteLine(ensemble > 1 ? EnsembleLine(data, set, variant, Variants[variant], seed, ensemble) : Line(data, set, variant, Variants[variant], seed));
+                }
             }
         }
         return 0;
     }
 
+    // The features and labels of an anomaly set (a development file or a synthetic check), or null for a density set.
+    private static (float[][] Features, float[] Labels)? AnomalyData(string data, string set) => set switch
+    {
+        "spikes" => Spikes(),
+        "digits" => SyntheticDigits.Create(),
+        _ when AnomalySets.Contains(set) => CsvTable.Load(Path.Combine(data, $"{set}.csv")).Split("label"),
+        _ => null,
+    };
+
     private static string Line(string data, string set, string variant, EnergyModelOptions options, long seed)
     {
-        if (AnomalySets.Contains(set) || set is "spikes" or "digits")
+        if (AnomalyData(data, set) is (var features, var labels))
         {
-            var (features, labels) = set switch
-            {
-                "spikes" => Spikes(),
-                "digits" => SyntheticDigits.Create(),
-                _ => CsvTable.Load(Path.Combine(data, $"{set}.csv")).Split("label"),
-            };
             var a = AnomalyExperiment.Measure(features, labels, options, seed, log: false);
             return $"| {set} | {variant} | {seed} | {a.Auroc:F3} | | | | | | {a.Reliable} | {Warnings(a.Warnings)} | {a.Seconds:F1} |";
         }
@@ -109,13 +104,13 @@ internal static class QualityGrid
     private static string EnsembleLine(string data, string set, string variant, EnergyModelOptions options, long seed, int k)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        bool anomaly = AnomalySets.Contains(set);
+        var anomalyData = AnomalyData(data, set);
+        bool anomaly = anomalyData is not null;
         float[][] train, scored;
         float[]? labels = null;
-        if (anomaly)
+        if (anomalyData is (var features, var rowLabels))
         {
-            (train, labels) = CsvTable.Load(Path.Combine(data, $"{set}.csv")).Split("label");
-            scored = train;
+            (train, labels, scored) = (features, rowLabels, features);
         }
         else
         {

@@ -214,7 +214,7 @@ public sealed class EnergyModel : IDisposable
         using var random = new Generator(unchecked((ulong)seed));
         var (u, proposals, effective) = source == SampleSource.Generator
             ? (Generator.Sample(count, random), count, count)
-            : EnergySampler.Draw(Energy, Generator, count, random, DefensiveMixtureProposal.DefaultDefensiveWeight, DefensiveMixtureProposal.DefaultGaussianScale);
+            : EnergySampler.Draw(Energy, Generator, count, random);
         var rows = Standardizer.Invert(u).to(ScalarType.Float32).data<float>().ToArray();
         var energy = new float[count];
         var logDensity = new float[count];

@@ -38,11 +38,11 @@ internal static class EnergySampler
 
     /// <summary>Draws <paramref name="count"/> rows [count, d], the candidates drawn and the effective sample size.</summary>
     /// <exception cref="InvalidOperationException">The rejection sampler accepts too rarely to finish (a very large tilt bound).</exception>
-    public static (Tensor Rows, long Proposals, double EffectiveSampleSize) Draw(
-        EnergyFunction energy, NormalizingFlow generator, long count, Generator random, double defensiveWeight, double gaussianScale) =>
+    public static (Tensor Rows, long Proposals, double EffectiveSampleSize) Draw(EnergyFunction energy, NormalizingFlow generator, long count, Generator random) =>
         energy is TiltedFlowEnergy tilted
             ? Rejection(tilted, count, random)
-            : Resampling(PartitionEstimation.Proposal(energy, generator, defensiveWeight, gaussianScale), energy, count, random);
+            : Resampling(PartitionEstimation.Proposal(energy, generator, DefensiveMixtureProposal.DefaultDefensiveWeight, DefensiveMixtureProposal.DefaultGaussianScale),
+                energy, count, random);
 
     private static (Tensor, long, double) Rejection(TiltedFlowEnergy energy, long count, Generator random)
     {

@@ -202,6 +202,7 @@ internal static class ModelArchive
             generator.load(new MemoryStream(generatorBytes, writable: false));
             return new EnergyModel(standardizer, energy, generator, manifest.ScoreThreshold, ManifestReader.ScoreQuantiles(manifest), manifest.Summary);
         }
+        // What TorchSharp's loader throws on state it cannot read (NotImplementedException: an element type it does not handle).
         catch (Exception e) when (e is ArgumentException or NotImplementedException)
         {
             energy.Dispose();
