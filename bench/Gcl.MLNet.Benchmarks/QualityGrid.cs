@@ -21,6 +21,9 @@ internal static class QualityGrid
         ["defaults"] = new(),
         ["energy"] = new() { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["flow"] = new() { AdversarialIterations = 0, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["energy-no-kernel"] = new() { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations, TrainingNoise = EnergyModelOptions.DensityTrainingNoise, KernelCenters = 0 },
+        ["kernel-4096"] = new() { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations, TrainingNoise = EnergyModelOptions.DensityTrainingNoise, KernelCenters = 4096 },
+        ["kernel-8192"] = new() { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations, TrainingNoise = EnergyModelOptions.DensityTrainingNoise, KernelCenters = 8192 },
         ["old"] = new() { TailWeight = 0, TrainingNoise = 0 },
         ["old-flow"] = new() { TailWeight = 0, TrainingNoise = 0, AdversarialIterations = 0 },
         ["tail-only"] = new() { TrainingNoise = 0 },
@@ -42,6 +45,11 @@ internal static class QualityGrid
         ["spline"] = new() { AdversarialIterations = EnergyIterations, FlowLayer = FlowLayerKind.RationalQuadraticSpline, TrainingNoise = SessionFourNoise },
         ["spline-flow"] = new() { AdversarialIterations = 0, FlowLayer = FlowLayerKind.RationalQuadraticSpline, TrainingNoise = SessionFourNoise },
         ["tilt-10"] = new() { AdversarialIterations = EnergyIterations, TiltBound = 10, TrainingNoise = SessionFourNoise },
+        ["adv-300"] = new() { AdversarialIterations = 300, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-300-b1024"] = new() { AdversarialIterations = 300, BatchSize = 1024, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-300-lr1e-2"] = new() { AdversarialIterations = 300, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-300-b1024-lr1e-2"] = new() { AdversarialIterations = 300, BatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-150-b1024-lr1e-2"] = new() { AdversarialIterations = 150, BatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["tilt-10-lowpen"] = new() { AdversarialIterations = EnergyIterations, TiltBound = 10, EnergyPenalty = 1e-3, TrainingNoise = SessionFourNoise },
     };
 
@@ -97,7 +105,7 @@ internal static class QualityGrid
         var r = DensityExperiment.Measure(train, test, options, seed, log: false);
         var p = r.Summary.Partition;
         return $"| {set} | {variant} | {seed} | {r.TestMean:F3} | {r.TestMedian:F3} | {r.TestWorst:F1} | {p.LogZ:F3} | " +
-            $"{100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {Warnings(r.Summary.Warnings)} | {r.Seconds:F1} |";
+            $"{100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {Warnings(r.Summary.Warnings)} | {r.Seconds:F1} (best iteration {r.Summary.BestIteration} of {r.Summary.AdversarialIterations}; kernel {r.Summary.KernelCenters} centers, w {r.Summary.KernelWeight:F2}, bandwidth {r.Summary.KernelBandwidth:F3}; scores {r.ScoredRowsPerSecond:N0} rows/s; training rows {r.TrainMean:F2}) |";
     }
 
     // The equal mixture of k fits, log mean exp of their log-densities: AUROC on the same rows, or held-out log-likelihood.

@@ -13,6 +13,7 @@ internal abstract class ManagedEnergy
     {
         TiltedFlowEnergy tilted => ManagedFlow.TryCreate(tilted.Reference) is { } reference ? new ManagedTiltedEnergy(tilted, reference) : null,
         MlpEnergy mlp => new ManagedMlpEnergy(mlp),
+        KernelMixtureEnergy kernel => TryCreate(kernel.Inner) is { } inner ? new ManagedKernelMixtureEnergy(kernel, inner) : null,
         _ => null,
     };
 

@@ -10,7 +10,7 @@ namespace Gcl.MLNet.Inference;
 /// TorchSharp spends a few microseconds of fixed cost on each of the hundred-odd small operations of one
 /// forward pass, which dominates single-row scoring (a PredictionEngine call); these loops skip that cost. Built
 /// once per model for float32 models whose layers all have a managed form (affine couplings, ActNorm, invertible
-/// linear; tilted or MLP energy); spline models and float64 models keep the TorchSharp path. Thread-safe.
+/// linear; tilted or MLP energy, with or without a kernel term); spline models and float64 models keep the TorchSharp path. Thread-safe.
 /// </summary>
 internal sealed class ManagedScorer
 {

@@ -17,6 +17,8 @@ namespace Gcl.MLNet.Model;
 /// negligible share of its mass there). The acceptance rate is about <c>Z exp(-c)</c>, at least <c>exp(-2c)</c>; an
 /// untrained tilt (h = 0) uses the bound 0 instead of c (<see cref="TiltedFlowEnergy.NegativeTiltBound"/>) and keeps
 /// every candidate in range.</item>
+/// <item>An energy with a kernel term, <c>(1 - w) p_E + w K</c>, draws a Binomial(count, w) share from the kernel
+/// (a random center plus Gaussian noise, exact) and the rest from p_E as below or above.</item>
 /// <item>A free-form energy has no such bound: it is sampled by importance resampling from the log Z proposal, each
 /// block of rows drawn with replacement from a pool <see cref="PoolFactor"/> times larger, with weights
 /// <c>exp(-E) / r</c>; the pool's effective sample size is reported.</item>
@@ -38,11 +40,25 @@ internal static class EnergySampler
 
     /// <summary>Draws <paramref name="count"/> rows [count, d], the candidates drawn and the effective sample size.</summary>
     /// <exception cref="InvalidOperationException">The rejection sampler accepts too rarely to finish (a very large tilt bound).</exception>
-    public static (Tensor Rows, long Proposals, double EffectiveSampleSize) Draw(EnergyFunction energy, NormalizingFlow generator, long count, Generator random) =>
-        energy is TiltedFlowEnergy tilted
-            ? Rejection(tilted, count, random)
-            : Resampling(PartitionEstimation.Proposal(energy, generator, DefensiveMixtureProposal.DefaultDefensiveWeight, DefensiveMixtureProposal.DefaultGaussianScale),
-                energy, count, random);
+    public static (Tensor Rows, long Proposals, double EffectiveSampleSize) Draw(EnergyFunction energy, NormalizingFlow generator, long count, Generator random) => energy switch
+    {
+        KernelMixtureEnergy kernel => Mixture(kernel, generator, count, random),
+        TiltedFlowEnergy tilted => Rejection(tilted, count, random),
+        _ => Resampling(PartitionEstimation.Proposal(energy, generator, DefensiveMixtureProposal.DefaultDefensiveWeight, DefensiveMixtureProposal.DefaultGaussianScale),
+            energy, count, random),
+    };
+
+    // The mixture (1 - w) p_E + w K: a Binomial(count, w) share drawn from the kernel (exactly), the rest from p_E as
+    // above, in random order; the kernel's draws count as independent in the proposals and the effective size.
+    private static (Tensor, long, double) Mixture(KernelMixtureEnergy energy, NormalizingFlow generator, long count, Generator random)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long fromKernel = (long)binomial(tensor((double)count, ScalarType.Float64), tensor(energy.Weight, ScalarType.Float64), random).item<double>();
+        var (fromEnergy, proposals, effective) = fromKernel == count ? (empty(0, energy.Dimension), 0L, 0.0) : Draw(energy.Inner, generator, count - fromKernel, random);
+        var rows = cat(new[] { fromEnergy.to(energy.Centers.dtype), energy.SampleKernel(fromKernel, random) }, 0);
+        return (scope.MoveToOuter(rows.index_select(0, randperm(count, generator: random))), proposals + fromKernel, effective + fromKernel);
+    }
 
     private static (Tensor, long, double) Rejection(TiltedFlowEnergy energy, long count, Generator random)
     {

@@ -57,6 +57,9 @@ internal static class KeptScalars
     /// <summary>Fills <paramref name="a"/> with <paramref name="c"/> in place.</summary>
     public static Tensor FillWith(this Tensor a, double c) => Apply(a, c.ToScalar(), static (t, s) => t.fill_(s));
 
+    /// <summary><paramref name="a"/> with <paramref name="value"/> where <paramref name="mask"/> is true.</summary>
+    public static Tensor MaskedFill(this Tensor a, Tensor mask, double value) => Apply(a, value.ToScalar(), (t, s) => t.masked_fill(mask, s));
+
     /// <summary>softplus(x) = log(1 + exp(x)), computed stably as logaddexp(x, 0).</summary>
     public static Tensor Softplus(this Tensor a) => a.logaddexp(zeros_like(a));
 

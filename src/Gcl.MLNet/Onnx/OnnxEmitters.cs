@@ -41,7 +41,8 @@ internal sealed class OnnxEmitters
         new NormalizingFlowEmitter<ForwardFlowStep>(),
         new NormalizingFlowEmitter<InverseFlowStep>(),
         new MlpEnergyEmitter(),
-        new TiltedFlowEnergyEmitter());
+        new TiltedFlowEnergyEmitter(),
+        new KernelMixtureEnergyEmitter());
 
     /// <summary>Appends the nodes computing <paramref name="module"/> (a network, no extra outputs) on <paramref name="input"/>.</summary>
     /// <param name="graph">The graph under construction.</param>

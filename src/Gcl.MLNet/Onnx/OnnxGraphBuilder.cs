@@ -68,6 +68,22 @@ internal sealed class OnnxGraphBuilder
     public string AddInitializer(string hint, IReadOnlyList<double> values, params long[] dims) =>
         AddInitializer(hint, values.Select(v => (float)v).ToArray(), dims);
 
+    /// <summary>
+    /// Adds a TorchSharp tensor as a float64 constant of the same shape, for the few terms float32 cannot hold (a kernel's
+    /// scaled centers, whose products cancel to far smaller results).
+    /// </summary>
+    /// <param name="hint">Readable stem of the name.</param>
+    /// <param name="tensor">The values; converted to float64 on the CPU, the tensor itself is left unchanged.</param>
+    public string AddDoubleInitializer(string hint, Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        var values = tensor.detach().to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray();
+        var proto = NewTensor(hint, DataType.Double, values.Length, tensor.shape);
+        proto.DoubleData.Add(values);
+        graph.Initializer.Add(proto);
+        return proto.Name;
+    }
+
     /// <summary>Adds an int64 constant (axes, split sizes, slice bounds, gather indices).</summary>
     /// <param name="hint">Readable stem of the name.</param>
     /// <param name="values">The elements in row-major order.</param>

@@ -28,8 +28,8 @@ internal static class ManifestJson
 
     /// <summary>
     /// A copy of <paramref name="options"/> as a model file records it: every setting, frozen (lists copied), without
-    /// the hooks that belong to one <c>Fit</c> call (progress, cancellation), and with the adversarial budget and the
-    /// training noise the fit used (from <paramref name="settings"/>: the entry point chooses them when the options
+    /// the hooks that belong to one <c>Fit</c> call (progress, cancellation), and with the adversarial budget, the
+    /// training noise and the kernel centers the fit used (from <paramref name="settings"/>: the entry point chooses them when the options
     /// leave them null), so the file says what was run and 0.1, whose budget is not nullable, still reads it.
     /// </summary>
     public static EnergyModelOptions Record(EnergyModelOptions options, TrainingSettings settings)
@@ -37,6 +37,7 @@ internal static class ManifestJson
         var recorded = JsonSerializer.SerializeToNode(options, Options)!;
         recorded[Name(nameof(EnergyModelOptions.AdversarialIterations))] = settings.Adversarial.Iterations;
         recorded[Name(nameof(EnergyModelOptions.TrainingNoise))] = settings.TrainingNoise;
+        recorded[Name(nameof(EnergyModelOptions.KernelCenters))] = settings.KernelCenters;
         return recorded.Deserialize<EnergyModelOptions>(Options)!;
     }
 

@@ -9,7 +9,9 @@ namespace Gcl.MLNet.Persistence;
 /// <summary>
 /// What it takes to rebuild a model's modules before loading their weights: the flow's full shape and seed (the
 /// seed fixes the module structure's initial values, which the weights then replace), the energy's kind and sizes,
-/// the dtype, and the tilted energy's tail weight (absent, so 0, in files written before the tail existed). It is read from the fitted modules themselves, so it cannot disagree with the weights.
+/// the dtype, the tilted energy's tail weight (absent, so 0, in files written before the tail existed) and the kernel
+/// term's centers, bandwidth, weight and log scale (absent, so no kernel, in files written before it existed; see
+/// <see cref="KernelMixtureEnergy"/>). It is read from the fitted modules themselves, so it cannot disagree with the weights.
 /// </summary>
 internal sealed record ModelArchitecture(
     FlowLayerKind FlowLayer,
@@ -25,16 +27,28 @@ internal sealed record ModelArchitecture(
     double TiltBound,
     double Confinement,
     string DType,
-    double TailWeight = 0)
+    double TailWeight = 0,
+    int KernelCenters = 0,
+    double KernelBandwidth = 0,
+    double KernelWeight = 0,
+    double KernelLogScale = 0)
 {
+    /// <summary>Kernel bandwidths in standardized units lie within these (the validation grid spans about 0.003 to 2); a bandwidth near 0 would turn a distance of 0 into NaN.</summary>
+    public const double MinimumKernelBandwidth = 1e-4, MaximumKernelBandwidth = 1000;
+
+    /// <summary>Largest |log scale| of a kernel term (log Z of a standardized model is within a few hundred nats).</summary>
+    public const double MaximumKernelLogScale = 1e6;
+
     /// <summary>The architecture of a fitted model.</summary>
     public static ModelArchitecture Of(EnergyModel model)
     {
         var flow = model.Generator.Options;
         var energy = model.Energy.Options;
+        var kernel = model.Energy as KernelMixtureEnergy;
         return new ModelArchitecture(flow.Kind, flow.Blocks, flow.HiddenWidth, flow.HiddenLayers, flow.SplineBins, flow.SplineBound,
             flow.LogScaleBound, model.Generator.Seed, energy.Kind, energy.HiddenSizes, energy.TiltBound, energy.Confinement,
-            model.Generator.parameters().First().dtype.ToString(), energy.TailWeight);
+            model.Generator.parameters().First().dtype.ToString(), energy.TailWeight,
+            kernel?.CenterCount ?? 0, kernel?.Bandwidth ?? 0, kernel?.Weight ?? 0, kernel?.LogScale ?? 0);
     }
 
     /// <summary>
@@ -42,8 +56,12 @@ internal sealed record ModelArchitecture(
     /// architecture alone (each entry adds only its tensor names and shapes), so a file that declares a huge model in
     /// a small file is refused before any module is built.
     /// </summary>
-    public (long Energy, long Generator) WeightBytes(int dimension) =>
-        ModelSizeBounds.WeightBytes(dimension, Flow, Energy, ScalarDType == ScalarType.Float64 ? sizeof(double) : sizeof(float));
+    public (long Energy, long Generator) WeightBytes(int dimension)
+    {
+        int elementSize = ScalarDType == ScalarType.Float64 ? sizeof(double) : sizeof(float);
+        var (energy, generator) = ModelSizeBounds.WeightBytes(dimension, Flow, Energy, elementSize);
+        return (energy + (long)Math.Max(KernelCenters, 0) * dimension * elementSize, generator);
+    }
 
     /// <summary>The flow options.</summary>
     public FlowOptions Flow => new(FlowLayer, FlowBlocks, FlowHiddenWidth, FlowHiddenLayers, SplineBins, SplineBound, LogScaleBound);
@@ -73,6 +91,13 @@ internal sealed record ModelArchitecture(
             throw Invalid($"the flow is implausibly large (at most {ModelSizeBounds.MaxFlowBlocks} blocks, conditioners of at most 16 layers of width {ModelSizeBounds.MaxWidth}, 1024 spline bins)");
         }
         if (!(TiltBound <= ModelSizeBounds.MaxTiltBound)) throw Invalid($"the tilt bound must be at most {ModelSizeBounds.MaxTiltBound}");
+        if (KernelCenters != 0)
+        {
+            if (KernelCenters < 2 || KernelCenters > ModelSizeBounds.MaxKernelCenters) throw Invalid($"a kernel term must have 2 to {ModelSizeBounds.MaxKernelCenters} centers");
+            if (!(KernelBandwidth >= MinimumKernelBandwidth && KernelBandwidth <= MaximumKernelBandwidth)) throw Invalid($"the kernel bandwidth must be in [{MinimumKernelBandwidth}, {MaximumKernelBandwidth}]");
+            if (!(KernelWeight > 0 && KernelWeight < 1)) throw Invalid("the kernel weight must be in (0, 1)");
+            if (!(Math.Abs(KernelLogScale) <= MaximumKernelLogScale)) throw Invalid($"the kernel log scale must be finite, at most {MaximumKernelLogScale} in size");
+        }
         _ = ScalarDType;
     }
 
@@ -96,7 +121,10 @@ internal sealed record ModelArchitecture(
         generator.to(ScalarDType);
         // The initial values are overwritten by the saved weights; a fixed generator keeps torch's global one untouched.
         using var initialization = new Generator(0);
-        return (Energy.Create(generator, initialization, blank: true), generator);
+        var energy = Energy.Create(generator, initialization, blank: true);
+        if (KernelCenters == 0) return (energy, generator);
+        using var blankCenters = zeros(new long[] { KernelCenters, dimension }, ScalarDType);
+        return (new KernelMixtureEnergy(energy, blankCenters, KernelBandwidth, KernelWeight, KernelLogScale), generator);
     }
 
     private static InvalidDataException Invalid(string problem) => new($"The manifest's model architecture is invalid: {problem}.");

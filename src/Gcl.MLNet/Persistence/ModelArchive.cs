@@ -2,7 +2,9 @@ using System.IO.Compression;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using Gcl.MLNet.Energy;
 using Gcl.MLNet.Flows;
+using Gcl.MLNet.Model;
 using Gcl.MLNet.Training;
 using static TorchSharp.torch;
 
@@ -66,7 +68,7 @@ internal static class ModelArchive
         var manifest = new ModelManifest
         {
             Format = ModelManifest.FormatName,
-            FormatVersion = ModelManifest.CurrentVersion,
+            FormatVersion = model.Energy is KernelMixtureEnergy ? ModelManifest.CurrentVersion : ModelFormat.VersionWithoutKernel,
             LibraryVersion = LibraryVersion,
             FeatureColumn = content.FeatureColumn,
             FeatureCount = model.FeatureCount,

@@ -13,7 +13,7 @@ internal sealed record ModelManifest
     /// <summary>The format name every archive carries.</summary>
     public const string FormatName = "Gcl.MLNet.EnergyModel";
 
-    /// <summary>The version this library writes and the newest it reads.</summary>
+    /// <summary>The newest version this library writes and reads (files without a kernel term are written as <see cref="ModelFormat.VersionWithoutKernel"/>).</summary>
     public const int CurrentVersion = ModelFormat.Version;
 
     /// <summary>Gets the format name; must be <see cref="FormatName"/>.</summary>

@@ -65,6 +65,7 @@ internal sealed class EnergyModelTrainer : IDisposable
             using var adversarial = new AdversarialTrainer(energy, generator, settings.Adversarial, run.random);
             var adversarialHistory = adversarial.Train(run.trainingBatches, validation, run.Report, run.clock, run.limits);
             var partition = run.EstimatePartition(energy, generator);
+            energy = run.WithKernel(energy, partition.LogZ);
             var (scores, gaussian) = run.ScoreTrainingRows(energy, partition.LogZ - standardizer.LogDetToRaw);
             var summary = run.Summarize(summaryFacts, warmStart, adversarialHistory, adversarial.LogPartitionBias, partition, energy, gaussian);
             double threshold = scores[(int)Math.Clamp(Math.Ceiling((1 - settings.Contamination) * scores.Count) - 1, 0, scores.Count - 1)];
@@ -125,6 +126,23 @@ internal sealed class EnergyModelTrainer : IDisposable
             settings.Adversarial.ProposalDefensiveWeight, settings.Adversarial.ProposalGaussianScale, random, limits.Cancellation);
     }
 
+    // The energy with a kernel term over up to settings.KernelCenters training rows (the first rows of one shuffled pass,
+    // capped by the weight budget), when validation says it earns its place (KernelComponentSelection); otherwise the
+    // energy as it is.
+    private EnergyFunction WithKernel(EnergyFunction energy, double logZ)
+    {
+        int budget = Math.Min(settings.KernelCenters, ModelSizeBounds.KernelCenterBudget(data.Dimension, settings.Flow, settings.Energy));
+        if (budget < 2) return energy;
+        limits.ThrowIfCanceled();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var batches = data.Epoch(budget, random).GetEnumerator();
+        if (!batches.MoveNext()) return energy;
+        var centers = batches.Current.to(validation.dtype);
+        if (KernelComponentSelection.Choose(energy, logZ, centers, validation) is not var (bandwidth, weight)) return energy;
+        return new KernelMixtureEnergy(energy, centers, bandwidth, weight, logZ);
+    }
+
     private TrainingSummary Summarize(TrainingDataFacts facts, MaximumLikelihoodHistory warmStart, AdversarialHistory adversarial,
         double learnedLogPartition, LogPartitionEstimate partition, EnergyFunction energy, GaussianBaseline baseline)
     {
@@ -148,6 +166,9 @@ internal sealed class EnergyModelTrainer : IDisposable
             Rollbacks = adversarial.Rollbacks,
             StoppedByDivergence = adversarial.StoppedByDivergence,
             ValidationLogLikelihood = validationLogLikelihood,
+            KernelCenters = (energy as KernelMixtureEnergy)?.CenterCount ?? 0,
+            KernelWeight = (energy as KernelMixtureEnergy)?.Weight ?? 0,
+            KernelBandwidth = (energy as KernelMixtureEnergy)?.Bandwidth ?? 0,
             GaussianValidationLogLikelihood = gaussian,
             Warnings = warnings,
             Partition = partition,
@@ -169,7 +190,7 @@ internal sealed class EnergyModelTrainer : IDisposable
     // The share of validation rows where a tilted energy's |h| is within 5% of its bound (0 for other energies).
     private double TiltSaturation(EnergyFunction energy)
     {
-        if (energy is not TiltedFlowEnergy tilted || validation.shape[0] == 0) return 0;
+        if (((energy as KernelMixtureEnergy)?.Inner ?? energy) is not TiltedFlowEnergy tilted || validation.shape[0] == 0) return 0;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return tilted.PenalizedPart(validation).abs().AtLeast(0.95 * tilted.TiltBound).to(ScalarType.Float64).mean().item<double>();
@@ -195,7 +216,8 @@ internal sealed class EnergyModelTrainer : IDisposable
             limits.ThrowIfCanceled();
             using var scope = NewDisposeScope();
             if (!batches.MoveNext()) break;
-            scores.AddRange(energy.forward(batches.Current).to(ScalarType.Float64).data<double>().ToArray().Select(e => e + offset));
+            var rowEnergy = energy is KernelMixtureEnergy kernel ? kernel.ForwardLeavingSelfOut(batches.Current) : energy.forward(batches.Current);
+            scores.AddRange(rowEnergy.to(ScalarType.Float64).data<double>().ToArray().Select(e => e + offset));
             gaussian.Add(batches.Current);
         }
         scores.Sort();

@@ -29,6 +29,19 @@ internal static class ModelSizeBounds
     /// <summary>Largest tilt bound in nats (exp of it must stay far from overflow in the log Z estimator).</summary>
     public const double MaxTiltBound = 50;
 
+    /// <summary>Most centers of a kernel term (each holds one standardized training row).</summary>
+    public const int MaxKernelCenters = 65_536;
+
+    /// <summary>
+    /// The most kernel centers of <paramref name="dimension"/> features that fit in the weight budget beside the networks
+    /// (float32), at most <see cref="MaxKernelCenters"/>.
+    /// </summary>
+    public static int KernelCenterBudget(int dimension, FlowOptions flow, EnergyOptions energy)
+    {
+        var (energyBytes, generatorBytes) = WeightBytes(dimension, flow, energy);
+        return (int)Math.Clamp((MaxWeightBytes - energyBytes - generatorBytes) / ((long)dimension * sizeof(float)), 0, MaxKernelCenters);
+    }
+
     /// <summary>Most bytes of weight values a model may hold, both networks together (64 MiB: 16,777,216 float32 values).</summary>
     public const long MaxWeightBytes = 64L << 20;
 

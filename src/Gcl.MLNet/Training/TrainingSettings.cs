@@ -12,6 +12,7 @@ namespace Gcl.MLNet.Training;
 /// <param name="Contamination">Fraction of training rows above the anomaly threshold.</param>
 /// <param name="Seed">Seed of every random choice.</param>
 /// <param name="TrainingNoise">Standard deviation of the Gaussian noise added to training batches (standardized units; 0 for none).</param>
+/// <param name="KernelCenters">Most training rows kept as centers of the kernel term (0: no kernel).</param>
 internal sealed record TrainingSettings(
     FlowOptions Flow,
     MaximumLikelihoodOptions WarmStart,
@@ -20,4 +21,5 @@ internal sealed record TrainingSettings(
     int PartitionSamples,
     double Contamination,
     long Seed,
-    double TrainingNoise = 0);
+    double TrainingNoise = 0,
+    int KernelCenters = 0);

@@ -64,6 +64,22 @@ public sealed record TrainingSummary
     public required double ValidationLogLikelihood { get; init; }
 
     /// <summary>
+    /// Centers of the kernel term the validation rows chose (<see cref="EnergyModelOptions.KernelCenters"/>); 0 when the
+    /// model has none (the energy model alone fitted the validation rows as well, the options asked for none, or the
+    /// file was written before the kernel term existed).
+    /// </summary>
+    /// <value>Training rows kept as centers.</value>
+    public int KernelCenters { get; init; }
+
+    /// <summary>The kernel term's share w of the density, in (0, 1); 0 without one.</summary>
+    /// <value>The mixture weight.</value>
+    public double KernelWeight { get; init; }
+
+    /// <summary>The kernel's standard deviation per feature, in standardized units (the feature's standard deviation is 1); 0 without one.</summary>
+    /// <value>The bandwidth.</value>
+    public double KernelBandwidth { get; init; }
+
+    /// <summary>
     /// Validation log-likelihood of the sanity baseline: one full-covariance Gaussian fitted to the training rows
     /// (widened by the training noise). A healthy model beats it; NaN in files written before it was recorded, and when
     /// the covariance could not be factored (no warning is given then).

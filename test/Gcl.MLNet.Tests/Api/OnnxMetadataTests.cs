@@ -21,12 +21,12 @@ public sealed class OnnxMetadataTests : IDisposable
     public void ModelVersionComposesTheFormatAndPackageVersions()
     {
         var version = typeof(EnergyModel).Assembly.GetName().Version!;
-        long expected = 1_000_000_000L + version.Major * 1_000_000L + version.Minor * 1_000L + version.Build;
+        long expected = 2_000_000_000L + version.Major * 1_000_000L + version.Minor * 1_000L + version.Build;
         using var runner = new OnnxTestRunner(Scoring(transformer));
 
         Assert.Equal(expected, runner.Session.ModelMetadata.Version);
         Assert.Equal(expected, ModelProto.Parser.ParseFrom(Sampling(transformer)).ModelVersion);
-        Assert.Equal(1_000_002_000L, Gcl.MLNet.Model.ModelFormat.Compose(new Version(0, 2, 0)));
+        Assert.Equal(2_000_002_000L, Gcl.MLNet.Model.ModelFormat.Compose(new Version(0, 2, 0)));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class OnnxEmittersTests
 
         Assert.Equal(
             "ONNX export does not support the layer type ReLU (TorchSharp.Modules.ReLU): no ONNX emitter producing " +
-            "String is registered for it. Layer types with an emitter: ActNorm, AffineCoupling, InvertibleLinear, Linear, Mlp, " +
+            "String is registered for it. Layer types with an emitter: ActNorm, AffineCoupling, InvertibleLinear, KernelMixtureEnergy, Linear, Mlp, " +
             "MlpEnergy, NormalizingFlow, RationalQuadraticSplineCoupling, TiltedFlowEnergy.",
             error.Message);
     }

@@ -50,13 +50,13 @@ public sealed class ManifestJsonTests
     }
 
     [Fact]
-    public void TheRecordHoldsTheBudgetAndNoiseTheFitUsedAndFormatVersion1CanReadIt()
+    public void TheRecordHoldsTheBudgetNoiseAndKernelTheFitUsedAndFormatVersion1CanReadIt()
     {
         var options = new EnergyModelOptions();
         var recorded = ManifestJson.Record(options, options.ToSettings(seed: 1, FitPurpose.AnomalyDetection));
         var json = JsonSerializer.SerializeToNode(recorded, ManifestJson.Options)!;
 
-        Assert.Equal((0, EnergyModelOptions.AnomalyTrainingNoise), (recorded.AdversarialIterations, recorded.TrainingNoise));
+        Assert.Equal((0, EnergyModelOptions.AnomalyTrainingNoise, 0), (recorded.AdversarialIterations, recorded.TrainingNoise, recorded.KernelCenters));
         Assert.Equal(0, json["adversarialIterations"]!.GetValue<int>());
         Assert.Equal(EnergyModelOptions.AnomalyTrainingNoise, json["trainingNoise"]!.GetValue<double>());
         // 0.1 read the budget as a plain int; a null there would fail to load in it.

@@ -11,7 +11,7 @@ public sealed class ManifestReaderTests(TrainedModel trained)
     public static TheoryData<string, string> Tampered => new()
     {
         { "format", "Not a Gcl.MLNet energy model: the manifest names format 'Other.Format'." },
-        { "version", $"The model was saved in format version 2 by Gcl.MLNet {ModelArchive.LibraryVersion}; this library reads versions up to 1. Load it with a newer Gcl.MLNet." },
+        { "version", $"The model was saved in format version 3 by Gcl.MLNet {ModelArchive.LibraryVersion}; this library reads versions up to 2. Load it with a newer Gcl.MLNet." },
         { "featureCount", "The model file's manifest.json is inconsistent: the standardizer has 4 means and 4 scales for 5 features." },
         { "featureNames", "The model file's manifest.json is inconsistent: it names 2 features but has 4." },
         { "constant", "The model file's manifest.json is inconsistent: the constant-feature indices are out of range or repeated." },
@@ -30,7 +30,7 @@ public sealed class ManifestReaderTests(TrainedModel trained)
             switch (edit)
             {
                 case "format": m["format"] = "Other.Format"; break;
-                case "version": m["formatVersion"] = 2; break;
+                case "version": m["formatVersion"] = 3; break;
                 case "featureCount": m["featureCount"] = 5; break;
                 case "featureNames": m["featureNames"] = new JsonArray("a", "b"); break;
                 case "constant": m["standardizer"]!["constantFeatures"] = new JsonArray(1, 1); break;

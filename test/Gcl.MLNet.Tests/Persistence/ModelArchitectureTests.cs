@@ -73,6 +73,30 @@ public sealed class ModelArchitectureTests(TrainedModel trained)
         good.Validate();
     }
 
+    [Fact]
+    public void AKernelTermIsValidatedAndCountedInTheWeightsBeforeAnythingIsBuilt()
+    {
+        var good = ModelArchitecture.Of(trained.Transformer.Model) with { KernelCenters = 100, KernelBandwidth = 0.3, KernelWeight = 0.2, KernelLogScale = -0.1 };
+        string Problem(ModelArchitecture architecture) => Assert.Throws<InvalidDataException>(architecture.Validate).Message;
+
+        Assert.Equal("The manifest's model architecture is invalid: a kernel term must have 2 to 65536 centers.", Problem(good with { KernelCenters = 1 }));
+        Assert.Equal("The manifest's model architecture is invalid: a kernel term must have 2 to 65536 centers.", Problem(good with { KernelCenters = -5 }));
+        Assert.Equal("The manifest's model architecture is invalid: the kernel bandwidth must be in [0.0001, 1000].", Problem(good with { KernelBandwidth = double.NaN }));
+        Assert.Equal("The manifest's model architecture is invalid: the kernel bandwidth must be in [0.0001, 1000].", Problem(good with { KernelBandwidth = 1e-300 }));
+        Assert.Equal("The manifest's model architecture is invalid: the kernel weight must be in (0, 1).", Problem(good with { KernelWeight = 1 }));
+        Assert.StartsWith("The manifest's model architecture is invalid: the kernel log scale must be finite", Problem(good with { KernelLogScale = double.PositiveInfinity }));
+        good.Validate();
+        var (energyBytes, _) = good.WeightBytes(4);
+        Assert.Equal(ModelArchitecture.Of(trained.Transformer.Model).WeightBytes(4).Energy + 100 * 4 * sizeof(float), energyBytes);
+        var (energy, generator) = good.Build(4);
+        using (energy)
+        using (generator)
+        {
+            var kernel = Assert.IsType<KernelMixtureEnergy>(energy);
+            Assert.Equal((100, 0.3, 0.2, -0.1), (kernel.CenterCount, kernel.Bandwidth, kernel.Weight, kernel.LogScale));
+        }
+    }
+
     private static List<(string, string, string)> Layout(TorchSharp.torch.nn.Module module) =>
         module.state_dict().Select(kv => (kv.Key, kv.Value.dtype.ToString(), string.Join("x", kv.Value.shape))).ToList();
 }

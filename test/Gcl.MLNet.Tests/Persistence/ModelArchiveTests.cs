@@ -45,6 +45,7 @@ public sealed class ModelArchiveTests(TrainedModel trained)
         Assert.Equal(["energy.bin", "generator.bin", "manifest.json", "manifest.sha256", "model.onnx"], entries.Keys.Order());
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(entries["manifest.json"])!;
         Assert.Equal("Gcl.MLNet.EnergyModel", (string?)manifest["format"]);
+        // No kernel term: format 1, which 0.1 reads.
         Assert.Equal(1, (int?)manifest["formatVersion"]);
         Assert.Equal(4, (int?)manifest["featureCount"]);
         foreach (var name in new[] { "energy.bin", "generator.bin", "model.onnx" })

@@ -73,4 +73,26 @@ public sealed class EnergyModelOptionsTests
 
         Assert.Equal(expected, new EnergyModelOptions { TrainingNoise = noise }.ToSettings(seed: 1, purpose).TrainingNoise);
     }
+
+    [Theory]
+    [InlineData(null, false, 16_384)]
+    [InlineData(null, true, 0)]
+    [InlineData(100, true, 100)]
+    [InlineData(0, false, 0)]
+    public void LeftNullKernelCentersAreTheEntryPointsAndSetOnesAreKept(int? centers, bool anomaly, int expected)
+    {
+        var purpose = anomaly ? FitPurpose.AnomalyDetection : FitPurpose.Density;
+
+        Assert.Equal(expected, new EnergyModelOptions { KernelCenters = centers }.ToSettings(seed: 1, purpose).KernelCenters);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(65_537)]
+    public void KernelCentersOutOfRangeAreRefusedByName(int centers)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new EnergyModelOptions { KernelCenters = centers }.Validate());
+
+        Assert.Contains(nameof(EnergyModelOptions.KernelCenters), error.Message);
+    }
 }
