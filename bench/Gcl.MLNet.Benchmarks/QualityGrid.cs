@@ -22,6 +22,7 @@ internal static class QualityGrid
         ["energy"] = new() { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["flow"] = new() { AdversarialIterations = 0, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["energy-no-kernel"] = new() { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations, TrainingNoise = EnergyModelOptions.DensityTrainingNoise, KernelCenters = 0 },
+        ["anomaly-kernel"] = new() { KernelCenters = EnergyModelOptions.DensityKernelCenters },
         ["kernel-4096"] = new() { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations, TrainingNoise = EnergyModelOptions.DensityTrainingNoise, KernelCenters = 4096 },
         ["kernel-8192"] = new() { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations, TrainingNoise = EnergyModelOptions.DensityTrainingNoise, KernelCenters = 8192 },
         ["old"] = new() { TailWeight = 0, TrainingNoise = 0 },

@@ -10,7 +10,11 @@ namespace Gcl.MLNet.Energy;
 /// rows (bandwidth σ). Divided by Zhat this is the mixture <c>(1 - w) p_E + w K</c> of two normalized densities, so the
 /// model's log Z and its diagnostics stay those of E (K integrates to 1 exactly). The kernel captures what a flow
 /// smooths over (clusters, discrete values) and defends rows between the flow's modes; w and σ are chosen on
-/// validation rows (<c>Training/KernelComponentSelection</c>), and w = 0 means no kernel at all.
+/// validation rows (<c>Training/KernelComponentSelection</c>), and w = 0 means no kernel at all. A row is scored
+/// without the centers it coincides with (squared distance at most 1e-12 (1 + |u|²)): a training row then scores as a
+/// held-out row would, leave-one-out, instead of by its own kernel, so in-sample scores, the threshold and anomaly
+/// ranking stay honest. The left-out balls hold a negligible share of K's mass (under 1e-5 of it in one dimension,
+/// far less in more), so the mixture still integrates to 1 within the estimate's own error.
 /// </summary>
 internal sealed class KernelMixtureEnergy : EnergyFunction
 {
@@ -24,8 +28,11 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
     /// </summary>
     public const double ExponentFloor = -80;
 
-    /// <summary>Squared distances at most this (standardized units) count as the row itself when a row is left out.</summary>
-    private const double SelfDistance = 1e-6;
+    /// <summary>
+    /// A center counts as the scored row itself when their squared distance is at most this times 1 + |u|² (standardized
+    /// units): far above float64's rounding of the distance, far below any two distinct rows of real data.
+    /// </summary>
+    public const double SelfDistance = 1e-12;
 
     private readonly EnergyFunction inner;
     private readonly Parameter centers;
@@ -79,23 +86,17 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
     /// <summary>The inner energy's options: the kernel is described by its own properties.</summary>
     public override EnergyOptions Options => inner.Options;
 
-    /// <inheritdoc />
+    /// <summary>E'(u), each row scored without the centers it coincides with.</summary>
     public override Tensor forward(Tensor input) => Mix(inner.forward(input), KernelLogDensity(input));
-
-    /// <summary>
-    /// E'(u) with each row's own kernel left out (centers within a squared distance of 1e-6 of the row): the energy a
-    /// training row would have if it had not been a center, for the training scores behind the threshold.
-    /// </summary>
-    public Tensor ForwardLeavingSelfOut(Tensor input) => Mix(inner.forward(input), KernelLogDensity(input, leaveSelfOut: true));
 
     /// <summary>The inner energy's penalized part (the kernel has no trained parameters).</summary>
     public override Tensor PenalizedPart(Tensor input) => inner.PenalizedPart(input);
 
-    /// <summary>log K(u) per row: log mean_j N(u; c_j, σ² I).</summary>
-    public Tensor KernelLogDensity(Tensor input, bool leaveSelfOut = false)
+    /// <summary>log K(u) per row: log of (1/M) times the sum over the centers c_j the row does not coincide with of N(u; c_j, σ² I).</summary>
+    public Tensor KernelLogDensity(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(KernelLogDensities(input, centers, [bandwidth], leaveSelfOut).squeeze(0));
+        return scope.MoveToOuter(KernelLogDensities(input, centers, [bandwidth]).squeeze(0));
     }
 
     /// <summary>
@@ -103,14 +104,14 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
     /// -|u - c|² / (2σ²) = -|u|² / (2σ²) + (u·c - |c|² / 2) / σ², one matrix product per block gives u·c for every
     /// center and bandwidth, and the row's own |u|² leaves the log-sum-exp. The products are float64: the two terms
     /// are each about |u|² / (2σ²), thousands of nats for a narrow kernel, and their sum far smaller; float64 also
-    /// keeps the rounding of a row's distance to itself far below the self-distance cut. Shifted by the nearest
+    /// keeps the rounding of a row's distance to a center far below the <see cref="SelfDistance"/> cut. Shifted by the nearest
     /// center's, the exponentials are summed in float32, which holds terms of at most 1 to well within the result's precision.
     /// </summary>
     /// <param name="input">Rows [n, d].</param>
     /// <param name="centers">Centers [M, d] in the rows' dtype.</param>
     /// <param name="bandwidths">Positive bandwidths σ.</param>
-    /// <param name="leaveSelfOut">Drop the centers within a squared distance of 1e-6 of each row.</param>
-    public static Tensor KernelLogDensities(Tensor input, Tensor centers, IReadOnlyList<double> bandwidths, bool leaveSelfOut = false)
+    /// <param name="leaveSelfOut">Drop the centers each row coincides with (<see cref="SelfDistance"/>); off only to check K's normalization.</param>
+    public static Tensor KernelLogDensities(Tensor input, Tensor centers, IReadOnlyList<double> bandwidths, bool leaveSelfOut = true)
     {
         using var scope = NewDisposeScope();
         long m = centers.shape[0], d = centers.shape[1];
@@ -127,7 +128,11 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
             var rows = input.narrow(0, start, Math.Min(rowsPerBlock, input.shape[0] - start)).to(ScalarType.Float64);
             var rowNorms = rows.Squared().sum(dim: 1);
             var products = rows.matmul(transposed).Plus(halfCenterNorms);
-            if (leaveSelfOut) products = products.MaskedFill(rowNorms.unsqueeze(1).Plus(products.Times(-2)).AtMost(SelfDistance), double.NegativeInfinity);
+            if (leaveSelfOut)
+            {
+                var self = rowNorms.unsqueeze(1).Plus(products.Times(-2)).sub(rowNorms.Plus(1).Times(SelfDistance).unsqueeze(1)).AtMost(0);
+                products = products.MaskedFill(self, double.NegativeInfinity);
+            }
             // The largest product is the nearest center's for every bandwidth: shifted by it, the rest are at most 0 and
             // their exponentials can be summed in float32.
             var top = products.amax(1).ClampedBelow(-double.MaxValue);

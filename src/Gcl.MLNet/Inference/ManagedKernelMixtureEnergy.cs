@@ -5,8 +5,8 @@ namespace Gcl.MLNet.Inference;
 
 /// <summary>
 /// <see cref="KernelMixtureEnergy"/>: E'(u) = -logaddexp(log(1 - w) - E(u), log w + log Zhat + log K(u)), log K(u) the
-/// log-mean-exp over the centers c_j of -|u - c_j|² / (2σ²), less d/2 log(2πσ²). One pass over the centers per row,
-/// in double precision.
+/// log-mean-exp over the centers c_j of -|u - c_j|² / (2σ²), less d/2 log(2πσ²), leaving out the centers the row
+/// coincides with. Two passes over the centers per row, in double precision.
 /// </summary>
 internal sealed class ManagedKernelMixtureEnergy : ManagedEnergy
 {
@@ -38,12 +38,24 @@ internal sealed class ManagedKernelMixtureEnergy : ManagedEnergy
     {
         double innerEnergy = inner.Evaluate(u, scratch);
         int d = u.Length;
-        // Two passes: the largest exponent first, so the sum of exponentials cannot underflow to zero.
+        double norm = 0;
+        foreach (float value in u) norm += value * value;
+        double self = KernelMixtureEnergy.SelfDistance * (1 + norm);
+        // Two passes: the largest exponent first, so the sum of exponentials cannot underflow to zero; the centers the
+        // row coincides with are left out.
         double top = double.NegativeInfinity;
-        for (int j = 0; j < count; j++) top = Math.Max(top, -halfInversePrecision * SquaredDistance(u, centers.AsSpan(j * d, d)));
+        for (int j = 0; j < count; j++)
+        {
+            double squared = SquaredDistance(u, centers.AsSpan(j * d, d));
+            if (squared > self) top = Math.Max(top, -halfInversePrecision * squared);
+        }
         double sum = 0;
-        for (int j = 0; j < count; j++) sum += Math.Exp(Math.Max(-halfInversePrecision * SquaredDistance(u, centers.AsSpan(j * d, d)) - top, KernelMixtureEnergy.ExponentFloor));
-        double a = logInnerWeight - innerEnergy, b = logKernelOffset + top + Math.Log(sum);
+        for (int j = 0; j < count; j++)
+        {
+            double squared = SquaredDistance(u, centers.AsSpan(j * d, d));
+            if (squared > self) sum += Math.Exp(Math.Max(-halfInversePrecision * squared - top, KernelMixtureEnergy.ExponentFloor));
+        }
+        double a = logInnerWeight - innerEnergy, b = sum > 0 ? logKernelOffset + top + Math.Log(sum) : double.NegativeInfinity;
         double largest = Math.Max(a, b);
         return -(largest + Math.Log(Math.Exp(a - largest) + Math.Exp(b - largest)));
     }

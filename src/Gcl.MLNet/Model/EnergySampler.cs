@@ -18,7 +18,7 @@ namespace Gcl.MLNet.Model;
 /// untrained tilt (h = 0) uses the bound 0 instead of c (<see cref="TiltedFlowEnergy.NegativeTiltBound"/>) and keeps
 /// every candidate in range.</item>
 /// <item>An energy with a kernel term, <c>(1 - w) p_E + w K</c>, draws a Binomial(count, w) share from the kernel
-/// (a random center plus Gaussian noise, exact) and the rest from p_E as below or above.</item>
+/// (a random center plus Gaussian noise, exact) and the rest from p_E as the other items describe.</item>
 /// <item>A free-form energy has no such bound: it is sampled by importance resampling from the log Z proposal, each
 /// block of rows drawn with replacement from a pool <see cref="PoolFactor"/> times larger, with weights
 /// <c>exp(-E) / r</c>; the pool's effective sample size is reported.</item>
@@ -48,8 +48,8 @@ internal static class EnergySampler
             energy, count, random),
     };
 
-    // The mixture (1 - w) p_E + w K: a Binomial(count, w) share drawn from the kernel (exactly), the rest from p_E as
-    // above, in random order; the kernel's draws count as independent in the proposals and the effective size.
+    // The mixture (1 - w) p_E + w K: a Binomial(count, w) share drawn from the kernel (exactly), the rest from p_E by
+    // Draw, in random order; the kernel's draws count as independent in the proposals and the effective size.
     private static (Tensor, long, double) Mixture(KernelMixtureEnergy energy, NormalizingFlow generator, long count, Generator random)
     {
         using var scope = NewDisposeScope();

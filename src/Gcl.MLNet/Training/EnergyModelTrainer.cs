@@ -9,7 +9,7 @@ namespace Gcl.MLNet.Training;
 
 /// <summary>
 /// Trains an energy model from standardized rows: the flow's maximum-likelihood warm start, the
-/// adversarial stage, the final unbiased log Z, the anomaly threshold and the training scores' quantiles. The stages, in order, are those of
+/// adversarial stage, the final unbiased log Z, the kernel term (when validation keeps it), the anomaly threshold and the training scores' quantiles. The stages, in order, are those of
 /// DESIGN.md section 2.
 /// </summary>
 internal sealed class EnergyModelTrainer : IDisposable
@@ -216,8 +216,7 @@ internal sealed class EnergyModelTrainer : IDisposable
             limits.ThrowIfCanceled();
             using var scope = NewDisposeScope();
             if (!batches.MoveNext()) break;
-            var rowEnergy = energy is KernelMixtureEnergy kernel ? kernel.ForwardLeavingSelfOut(batches.Current) : energy.forward(batches.Current);
-            scores.AddRange(rowEnergy.to(ScalarType.Float64).data<double>().ToArray().Select(e => e + offset));
+            scores.AddRange(energy.forward(batches.Current).to(ScalarType.Float64).data<double>().ToArray().Select(e => e + offset));
             gaussian.Add(batches.Current);
         }
         scores.Sort();

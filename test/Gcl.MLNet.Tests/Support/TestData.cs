@@ -11,8 +11,8 @@ internal static class TestData
 
     /// <summary>
     /// Options that train in about a second (the budgets, hooks and limits can be raised for a test's needs). No kernel
-    /// term unless asked for: the tests of in-sample contracts (threshold, probability) score the training rows, which
-    /// a kernel term scores with their own kernel (Model/KernelMixtureModelTests covers it).
+    /// term unless asked for, so the shared fixtures keep the networks' plain behaviour (Model/KernelMixtureModelTests
+    /// covers the kernel term).
     /// </summary>
     public static EnergyModelOptions Tiny(int? seed = 7, IProgress<TrainingProgress>? progress = null,
         InvalidRowHandling invalidRows = InvalidRowHandling.Reject, int warmStartSteps = 25, int adversarialIterations = 50,
