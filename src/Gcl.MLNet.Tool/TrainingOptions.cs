@@ -21,6 +21,7 @@ internal sealed class TrainingOptions
     public Option<int?> FlowHiddenWidth { get; } = New<int?>("--flow-hidden-width", $"width of each coupling's conditioner; default {Defaults.FlowHiddenWidth}");
     public Option<int?> WarmStartSteps { get; } = New<int?>("--warm-start-steps", $"optimizer-step budget of the flow's maximum-likelihood warm start; default {Defaults.WarmStartSteps}");
     public Option<int?> AdversarialIterations { get; } = New<int?>("--adversarial-iterations", $"iteration budget of the adversarial stage (0: the warm-started flow alone, which ranks anomalies as well in about a fifth of the time); default {EnergyModelOptions.DensityAdversarialIterations}");
+    public Option<int?> KernelCenters { get; } = New<int?>("--kernel-centers", $"training rows kept as centers of the kernel term mixed into the density when validation keeps it (0: none); default {EnergyModelOptions.DensityKernelCenters}");
     public Option<int?> BatchSize { get; } = New<int?>("--batch-size", $"rows per mini-batch; default {Defaults.BatchSize}");
     public Option<double?> WarmStartLearningRate { get; } = New<double?>("--warm-start-learning-rate", $"default {Defaults.WarmStartLearningRate}");
     public Option<double?> EnergyLearningRate { get; } = New<double?>("--energy-learning-rate", $"default {Defaults.EnergyLearningRate}");
@@ -36,7 +37,7 @@ internal sealed class TrainingOptions
 
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All => [EnergyNetwork, EnergyHiddenSizes, TiltBound, TailWeight, TrainingNoise, Confinement, FlowLayer, FlowBlocks, FlowHiddenWidth,
-        WarmStartSteps, AdversarialIterations, BatchSize, WarmStartLearningRate, EnergyLearningRate, GeneratorLearningRate,
+        WarmStartSteps, AdversarialIterations, KernelCenters, BatchSize, WarmStartLearningRate, EnergyLearningRate, GeneratorLearningRate,
         EnergyPenalty, GradientClip, ValidationFraction, PartitionSamples, Contamination, Seed, Threads, TimeBudget];
 
     /// <summary>The options of one run; <paramref name="invalidRows"/> and <paramref name="progress"/> come from elsewhere.</summary>
@@ -56,6 +57,7 @@ internal sealed class TrainingOptions
             FlowHiddenWidth = r.GetValue(FlowHiddenWidth) ?? Defaults.FlowHiddenWidth,
             WarmStartSteps = r.GetValue(WarmStartSteps) ?? Defaults.WarmStartSteps,
             AdversarialIterations = r.GetValue(AdversarialIterations),
+            KernelCenters = r.GetValue(KernelCenters),
             BatchSize = r.GetValue(BatchSize) ?? Defaults.BatchSize,
             WarmStartLearningRate = r.GetValue(WarmStartLearningRate) ?? Defaults.WarmStartLearningRate,
             EnergyLearningRate = r.GetValue(EnergyLearningRate) ?? Defaults.EnergyLearningRate,

@@ -18,12 +18,12 @@ namespace Gcl.MLNet.Energy;
 /// </summary>
 internal sealed class KernelMixtureEnergy : EnergyFunction
 {
-    /// <summary>Most values of one rows × centers distance block (16 MB of float32), so memory stays flat for any batch.</summary>
+    /// <summary>Most values of one rows × centers block (32 MB in float64), so memory stays flat for any batch.</summary>
     private const long BlockValues = 1L << 22;
 
     /// <summary>
     /// Shifted exponents are raised to at least this before exp: exp(-80) is a normal float32 (so no subnormal slow
-    /// path, which made exp 20 times slower on a narrow kernel's mostly far-off centers), and 65,536 such terms change
+    /// path, which made exp 6 times slower on a narrow kernel's mostly far-off centers), and 65,536 such terms change
     /// a sum of at least 1 by under 1e-30.
     /// </summary>
     public const double ExponentFloor = -80;
@@ -89,6 +89,18 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
     /// <summary>E'(u), each row scored without the centers it coincides with.</summary>
     public override Tensor forward(Tensor input) => Mix(inner.forward(input), KernelLogDensity(input));
 
+    /// <summary>
+    /// E' of each row of <paramref name="input"/> without the centers that the matching row of
+    /// <paramref name="endpoints"/> coincides with: along a path to a training row (integrated gradients), its own
+    /// center stays out all the way, so the path's energy is continuous and ends at the row's score.
+    /// </summary>
+    public Tensor ForwardExcludingCentersOf(Tensor input, Tensor endpoints)
+    {
+        using var scope = NewDisposeScope();
+        var kernel = KernelLogDensities(input, centers, [bandwidth], exclusionRows: endpoints).squeeze(0);
+        return scope.MoveToOuter(Mix(inner.forward(input), kernel));
+    }
+
     /// <summary>The inner energy's penalized part (the kernel has no trained parameters).</summary>
     public override Tensor PenalizedPart(Tensor input) => inner.PenalizedPart(input);
 
@@ -111,7 +123,8 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
     /// <param name="centers">Centers [M, d] in the rows' dtype.</param>
     /// <param name="bandwidths">Positive bandwidths σ.</param>
     /// <param name="leaveSelfOut">Drop the centers each row coincides with (<see cref="SelfDistance"/>); off only to check K's normalization.</param>
-    public static Tensor KernelLogDensities(Tensor input, Tensor centers, IReadOnlyList<double> bandwidths, bool leaveSelfOut = true)
+    /// <param name="exclusionRows">Rows [n, d] whose coincident centers are dropped instead of the input rows' own; null for the input rows.</param>
+    public static Tensor KernelLogDensities(Tensor input, Tensor centers, IReadOnlyList<double> bandwidths, bool leaveSelfOut = true, Tensor? exclusionRows = null)
     {
         using var scope = NewDisposeScope();
         long m = centers.shape[0], d = centers.shape[1];
@@ -130,7 +143,14 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
             var products = rows.matmul(transposed).Plus(halfCenterNorms);
             if (leaveSelfOut)
             {
-                var self = rowNorms.unsqueeze(1).Plus(products.Times(-2)).sub(rowNorms.Plus(1).Times(SelfDistance).unsqueeze(1)).AtMost(0);
+                var (reference, referenceNorms, referenceProducts) = (rows, rowNorms, products);
+                if (exclusionRows is not null)
+                {
+                    reference = exclusionRows.narrow(0, start, rows.shape[0]).to(ScalarType.Float64);
+                    referenceNorms = reference.Squared().sum(dim: 1);
+                    referenceProducts = reference.matmul(transposed).Plus(halfCenterNorms);
+                }
+                var self = referenceNorms.unsqueeze(1).Plus(referenceProducts.Times(-2)).sub(referenceNorms.Plus(1).Times(SelfDistance).unsqueeze(1)).AtMost(0);
                 products = products.MaskedFill(self, double.NegativeInfinity);
             }
             // The largest product is the nearest center's for every bandwidth: shifted by it, the rest are at most 0 and

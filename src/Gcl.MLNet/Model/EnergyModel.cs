@@ -152,7 +152,8 @@ public sealed class EnergyModel : IDisposable
     /// (its standardized values clamped to the input range), 16-point Gauss–Legendre, plus each feature's own share of
     /// the input-range penalty. Contributions are those of the raw features (they do not depend on units) and add up
     /// to Score(row) - Score(training mean) within 1e-3 nats plus 1e-4 of that difference (the tested tolerance;
-    /// float32 rounding dominates). One call costs about 16 gradient passes of the energy; calls of many rows at once
+    /// float32 rounding dominates; for a model with a kernel term, less the row's own center's kernel at the mean, which is
+    /// negligible unless the row lies within a few bandwidths of the mean). One call costs about 16 gradient passes of the energy; calls of many rows at once
     /// cost far less per row than calls of one.
     /// </summary>
     /// <param name="rows">Row-major features, a multiple of <see cref="FeatureCount"/> long, all finite.</param>

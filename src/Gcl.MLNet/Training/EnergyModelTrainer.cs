@@ -127,8 +127,8 @@ internal sealed class EnergyModelTrainer : IDisposable
     }
 
     // The energy with a kernel term over up to settings.KernelCenters training rows (the first rows of one shuffled pass,
-    // capped by the weight budget), when validation says it earns its place (KernelComponentSelection); otherwise the
-    // energy as it is.
+    // which for streamed data come from the shuffle buffer's first window; capped by the weight budget), when validation
+    // says it earns its place (KernelComponentSelection); otherwise the energy as it is.
     private EnergyFunction WithKernel(EnergyFunction energy, double logZ)
     {
         int budget = Math.Min(settings.KernelCenters, ModelSizeBounds.KernelCenterBudget(data.Dimension, settings.Flow, settings.Energy));
