@@ -141,21 +141,29 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
             var rows = input.narrow(0, start, Math.Min(rowsPerBlock, input.shape[0] - start)).to(ScalarType.Float64);
             var rowNorms = rows.Squared().sum(dim: 1);
             var products = rows.matmul(transposed).Plus(halfCenterNorms);
-            if (leaveSelfOut)
-            {
-                var (reference, referenceNorms, referenceProducts) = (rows, rowNorms, products);
-                if (exclusionRows is not null)
-                {
-                    reference = exclusionRows.narrow(0, start, rows.shape[0]).to(ScalarType.Float64);
-                    referenceNorms = reference.Squared().sum(dim: 1);
-                    referenceProducts = reference.matmul(transposed).Plus(halfCenterNorms);
-                }
-                var self = referenceNorms.unsqueeze(1).Plus(referenceProducts.Times(-2)).sub(referenceNorms.Plus(1).Times(SelfDistance).unsqueeze(1)).AtMost(0);
-                products = products.MaskedFill(self, double.NegativeInfinity);
-            }
             // The largest product is the nearest center's for every bandwidth: shifted by it, the rest are at most 0 and
             // their exponentials can be summed in float32.
-            var top = products.amax(1).ClampedBelow(-double.MaxValue);
+            var top = products.amax(1);
+            if (leaveSelfOut)
+            {
+                var (referenceNorms, referenceProducts, referenceTop) = (rowNorms, products, top);
+                if (exclusionRows is not null)
+                {
+                    var reference = exclusionRows.narrow(0, start, rows.shape[0]).to(ScalarType.Float64);
+                    referenceNorms = reference.Squared().sum(dim: 1);
+                    referenceProducts = reference.matmul(transposed).Plus(halfCenterNorms);
+                    referenceTop = referenceProducts.amax(1);
+                }
+                // A row coincides with some center only if with its nearest one, whose product is the largest: most
+                // blocks of new rows have none, and skip the mask.
+                if (Coincident(referenceNorms, referenceTop).any().item<bool>())
+                {
+                    var self = Coincident(referenceNorms.unsqueeze(1), referenceProducts);
+                    products = products.MaskedFill(self, double.NegativeInfinity);
+                    top = products.amax(1);
+                }
+            }
+            top = top.ClampedBelow(-double.MaxValue);
             var shifted = products.sub(top.unsqueeze(1)).to(ScalarType.Float32);
             products.Dispose();
             var perBandwidth = new Tensor[bandwidths.Count];
@@ -171,6 +179,10 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
         }
         return scope.MoveToOuter(blocks.Count == 1 ? blocks[0] : cat(blocks.ToArray(), 1));
     }
+
+    // |u - c|² = |u|² - 2 (u·c - |c|²/2) at most SelfDistance (1 + |u|²), from the norms and products (broadcast).
+    private static Tensor Coincident(Tensor rowNorms, Tensor products) =>
+        rowNorms.Plus(products.Times(-2)).sub(rowNorms.Plus(1).Times(SelfDistance)).AtMost(0);
 
     /// <summary>Draws <paramref name="count"/> rows from K without gradients: a random center plus N(0, σ² I) noise.</summary>
     public Tensor SampleKernel(long count, Generator generator)
