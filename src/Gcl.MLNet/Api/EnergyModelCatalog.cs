@@ -7,8 +7,8 @@ namespace Microsoft.ML;
 /// <summary>
 /// Entry points on ML.NET's catalogs: <c>mlContext.Transforms.EnergyModel(...)</c> and
 /// <c>mlContext.AnomalyDetection.Trainers.EnergyModel(...)</c> create an <see cref="EnergyModelEstimator"/>; they
-/// differ only in the adversarial budget and training noise they choose when <see cref="EnergyModelOptions.AdversarialIterations"/>
-/// and <see cref="EnergyModelOptions.TrainingNoise"/> are null.
+/// differ only in the adversarial budget, training noise and kernel term they choose when <see cref="EnergyModelOptions.AdversarialIterations"/>,
+/// <see cref="EnergyModelOptions.TrainingNoise"/> and <see cref="EnergyModelOptions.KernelCenters"/> are null.
 /// The overloads that also take the <see cref="MLContext"/> work without reaching into ML.NET's internals.
 /// </summary>
 public static class EnergyModelCatalog
@@ -48,7 +48,9 @@ public static class EnergyModelCatalog
     /// section 11), the adversarial stage buys held-out density but not ranking, and costs about four fifths of the fit
     /// time. Set <c>AdversarialIterations = 1000</c> for the full energy model, as <c>mlContext.Transforms.EnergyModel</c>
     /// fits it. Unless <see cref="EnergyModelOptions.TrainingNoise"/> is set, features with repeated values get 0.5
-    /// standard deviations of training noise (the density entry: 0.05), so that they do not decide the ranking.
+    /// standard deviations of training noise (the density entry: 0.05), so that they do not decide the ranking. Unless
+    /// <see cref="EnergyModelOptions.KernelCenters"/> is set, it has no kernel term (measured, it lowered the ranking;
+    /// docs/experiments.md, section 12).
     /// </summary>
     /// <param name="catalog">The anomaly-detection trainers catalog.</param>
     /// <param name="featureColumnName">A known-size vector column of Single.</param>

@@ -19,8 +19,9 @@ namespace Gcl.MLNet;
 /// adds <c>Energy</c>, <c>LogDensity</c>, <c>Score</c> (= -LogDensity, higher = more anomalous) and
 /// <c>PredictedLabel</c> (Score above the fitted threshold). Create it with
 /// <c>mlContext.Transforms.EnergyModel(...)</c> or <c>mlContext.AnomalyDetection.Trainers.EnergyModel(...)</c>; the
-/// latter leaves out the adversarial stage and adds more training noise unless <see cref="EnergyModelOptions.AdversarialIterations"/>
-/// and <see cref="EnergyModelOptions.TrainingNoise"/> are set.
+/// latter leaves out the adversarial stage and the kernel term and adds more training noise unless
+/// <see cref="EnergyModelOptions.AdversarialIterations"/>, <see cref="EnergyModelOptions.KernelCenters"/> and
+/// <see cref="EnergyModelOptions.TrainingNoise"/> are set.
 /// </summary>
 /// <remarks>
 /// Training streams the data: one pass standardizes the features and keeps the validation rows, then every epoch

@@ -30,4 +30,11 @@ internal abstract class EnergyFunction : nn.Module<Tensor, Tensor>
     /// both, and asking for them one at a time runs the penalized network (and its backward pass) twice.
     /// </summary>
     public virtual (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input) => (forward(input), PenalizedPart(input));
+
+    /// <summary>
+    /// E at points on straight paths to <paramref name="endpoints"/> (row by row, same shape), for integrated
+    /// gradients: E itself, unless the energy scores a row differently at the row than near it (a kernel term leaves a
+    /// training row's own center out), in which case the path keeps the endpoint's rule all the way.
+    /// </summary>
+    public virtual Tensor ForwardOnPathsTo(Tensor points, Tensor endpoints) => forward(points);
 }

@@ -90,15 +90,14 @@ internal sealed class KernelMixtureEnergy : EnergyFunction
     public override Tensor forward(Tensor input) => Mix(inner.forward(input), KernelLogDensity(input));
 
     /// <summary>
-    /// E' of each row of <paramref name="input"/> without the centers that the matching row of
-    /// <paramref name="endpoints"/> coincides with: along a path to a training row (integrated gradients), its own
-    /// center stays out all the way, so the path's energy is continuous and ends at the row's score.
+    /// E' of each point without the centers that the matching endpoint coincides with: along a path to a training row,
+    /// its own center stays out all the way, so the path's energy is continuous and ends at the row's score.
     /// </summary>
-    public Tensor ForwardExcludingCentersOf(Tensor input, Tensor endpoints)
+    public override Tensor ForwardOnPathsTo(Tensor points, Tensor endpoints)
     {
         using var scope = NewDisposeScope();
-        var kernel = KernelLogDensities(input, centers, [bandwidth], exclusionRows: endpoints).squeeze(0);
-        return scope.MoveToOuter(Mix(inner.forward(input), kernel));
+        var kernel = KernelLogDensities(points, centers, [bandwidth], exclusionRows: endpoints).squeeze(0);
+        return scope.MoveToOuter(Mix(inner.forward(points), kernel));
     }
 
     /// <summary>The inner energy's penalized part (the kernel has no trained parameters).</summary>

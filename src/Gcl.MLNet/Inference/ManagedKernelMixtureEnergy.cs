@@ -1,3 +1,4 @@
+using Gcl.MLNet.Common;
 using Gcl.MLNet.Energy;
 using static TorchSharp.torch;
 
@@ -6,7 +7,7 @@ namespace Gcl.MLNet.Inference;
 /// <summary>
 /// <see cref="KernelMixtureEnergy"/>: E'(u) = -logaddexp(log(1 - w) - E(u), log w + log Zhat + log K(u)), log K(u) the
 /// log-mean-exp over the centers c_j of -|u - c_j|² / (2σ²), less d/2 log(2πσ²), leaving out the centers the row
-/// coincides with. Two passes over the centers per row, in double precision.
+/// coincides with. One pass over the centers per row, in double precision.
 /// </summary>
 internal sealed class ManagedKernelMixtureEnergy : ManagedEnergy
 {
@@ -41,23 +42,23 @@ internal sealed class ManagedKernelMixtureEnergy : ManagedEnergy
         double norm = 0;
         foreach (float value in u) norm += value * value;
         double self = KernelMixtureEnergy.SelfDistance * (1 + norm);
-        // Two passes: the largest exponent first, so the sum of exponentials cannot underflow to zero; the centers the
-        // row coincides with are left out.
-        double top = double.NegativeInfinity;
+        // One pass, the log-sum-exp kept relative to the largest exponent so far (rescaled when a larger one comes),
+        // so the sum cannot underflow to zero; the centers the row coincides with are left out.
+        double top = double.NegativeInfinity, sum = 0;
         for (int j = 0; j < count; j++)
         {
             double squared = SquaredDistance(u, centers.AsSpan(j * d, d));
-            if (squared > self) top = Math.Max(top, -halfInversePrecision * squared);
+            if (squared <= self) continue;
+            double exponent = -halfInversePrecision * squared;
+            if (exponent > top)
+            {
+                sum = sum * Math.Exp(Math.Max(top - exponent, KernelMixtureEnergy.ExponentFloor)) + 1;
+                top = exponent;
+            }
+            else sum += Math.Exp(Math.Max(exponent - top, KernelMixtureEnergy.ExponentFloor));
         }
-        double sum = 0;
-        for (int j = 0; j < count; j++)
-        {
-            double squared = SquaredDistance(u, centers.AsSpan(j * d, d));
-            if (squared > self) sum += Math.Exp(Math.Max(-halfInversePrecision * squared - top, KernelMixtureEnergy.ExponentFloor));
-        }
-        double a = logInnerWeight - innerEnergy, b = sum > 0 ? logKernelOffset + top + Math.Log(sum) : double.NegativeInfinity;
-        double largest = Math.Max(a, b);
-        return -(largest + Math.Log(Math.Exp(a - largest) + Math.Exp(b - largest)));
+        double logKernel = sum > 0 ? logKernelOffset + top + Math.Log(sum) : double.NegativeInfinity;
+        return -LogSpace.Add(logInnerWeight - innerEnergy, logKernel);
     }
 
     private static double SquaredDistance(ReadOnlySpan<float> u, ReadOnlySpan<float> center)

@@ -1,3 +1,4 @@
+using Gcl.MLNet.Common;
 using Gcl.MLNet.Energy;
 
 namespace Gcl.MLNet.Inference;
@@ -19,12 +20,7 @@ internal sealed class ManagedTiltedEnergy(TiltedFlowEnergy energy, ManagedFlow r
     public override double Evaluate(ReadOnlySpan<float> u, Span<float> scratch)
     {
         double logBase = reference.LogProb(u, scratch);
-        if (tailWeight > 0)
-        {
-            double a = logBase + Math.Log(1 - tailWeight), b = tail.LogProb(u) + Math.Log(tailWeight);
-            double top = Math.Max(a, b);
-            logBase = top + Math.Log(Math.Exp(a - top) + Math.Exp(b - top));
-        }
+        if (tailWeight > 0) logBase = LogSpace.Add(logBase + Math.Log(1 - tailWeight), tail.LogProb(u) + Math.Log(tailWeight));
         tilt.Forward(u, scratch[..1], scratch[1..]);
         return -logBase + bound * Math.Tanh(scratch[0] / bound);
     }

@@ -44,7 +44,7 @@ internal static class IntegratedGradients
         double[] rise;
         using (no_grad())
         {
-            var ends = PathEnergy(energy, cat([v, zeros(count, d, dtype: dtype)], 0), cat([v, v], 0)).to(ScalarType.Float64).data<double>().ToArray();
+            var ends = energy.ForwardOnPathsTo(cat([v, zeros(count, d, dtype: dtype)], 0), cat([v, v], 0)).to(ScalarType.Float64).data<double>().ToArray();
             rise = Enumerable.Range(0, count).Select(i => ends[i] - ends[count + i]).ToArray();
         }
         var values = new double[count * d];
@@ -87,15 +87,10 @@ internal static class IntegratedGradients
         var nodes = tensor(t, new long[] { points, 1, 1 }).to(dtype);
         var weights = tensor(w, new long[] { points, 1, 1 });
         var path = nodes.mul(v.unsqueeze(0)).reshape(points * m, d).detach().requires_grad_(true);
-        var e = PathEnergy(energy, path, v.repeat(points, 1)).sum();
+        var e = energy.ForwardOnPathsTo(path, v.repeat(points, 1)).sum();
         var gradient = autograd.grad([e], [path], null, false, false, false)[0].to(ScalarType.Float64).reshape(points, m, d);
         return gradient.mul(weights).sum(dim: 0L, keepdim: false).mul(v.to(ScalarType.Float64)).data<double>().ToArray();
     }
-
-    // The energy of points on the paths to `endpoints` (row by row): a kernel term leaves out the centers an endpoint
-    // coincides with all along its path, so the path is continuous up to the endpoint's own (leave-one-out) score.
-    private static Tensor PathEnergy(EnergyFunction energy, Tensor points, Tensor endpoints) =>
-        energy is KernelMixtureEnergy kernel ? kernel.ForwardExcludingCentersOf(points, endpoints) : energy.forward(points);
 
     // Nodes and weights of the n-point Gauss–Legendre rule on [0, 1] (Newton's method on the Legendre polynomial).
     private static (double, double)[] GaussLegendre(int n)

@@ -242,24 +242,28 @@ public sealed class EnergyModelOptions
     }
 
     /// <summary>The core's view of these options, with the seed and, for <paramref name="purpose"/>, the adversarial budget, the training noise and the kernel centers resolved.</summary>
-    internal TrainingSettings ToSettings(long seed, FitPurpose purpose = FitPurpose.Density) => new(
-        new FlowOptions(FlowLayer, FlowBlocks, FlowHiddenWidth),
-        new MaximumLikelihoodOptions(MaxSteps: Math.Max(1, WarmStartSteps), LearningRate: WarmStartLearningRate, GradientClipNorm: GradientClip),
-        new EnergyOptions(EnergyNetwork, EnergyHiddenSizes.ToArray(), TiltBound, Confinement, TailWeight),
-        new AdversarialOptions
-        {
-            Iterations = AdversarialIterations ?? (purpose == FitPurpose.AnomalyDetection ? 0 : DensityAdversarialIterations),
-            BatchSize = BatchSize,
-            EnergyLearningRate = EnergyLearningRate,
-            GeneratorLearningRate = GeneratorLearningRate,
-            EnergyPenalty = EnergyPenalty,
-            GradientClip = GradientClip,
-        },
-        PartitionSamples,
-        Contamination,
-        seed,
-        TrainingNoise ?? (purpose == FitPurpose.AnomalyDetection ? AnomalyTrainingNoise : DensityTrainingNoise),
-        KernelCenters ?? (purpose == FitPurpose.AnomalyDetection ? 0 : DensityKernelCenters));
+    internal TrainingSettings ToSettings(long seed, FitPurpose purpose = FitPurpose.Density)
+    {
+        bool anomaly = purpose == FitPurpose.AnomalyDetection;
+        return new(
+            new FlowOptions(FlowLayer, FlowBlocks, FlowHiddenWidth),
+            new MaximumLikelihoodOptions(MaxSteps: Math.Max(1, WarmStartSteps), LearningRate: WarmStartLearningRate, GradientClipNorm: GradientClip),
+            new EnergyOptions(EnergyNetwork, EnergyHiddenSizes.ToArray(), TiltBound, Confinement, TailWeight),
+            new AdversarialOptions
+            {
+                Iterations = AdversarialIterations ?? (anomaly ? 0 : DensityAdversarialIterations),
+                BatchSize = BatchSize,
+                EnergyLearningRate = EnergyLearningRate,
+                GeneratorLearningRate = GeneratorLearningRate,
+                EnergyPenalty = EnergyPenalty,
+                GradientClip = GradientClip,
+            },
+            PartitionSamples,
+            Contamination,
+            seed,
+            TrainingNoise ?? (anomaly ? AnomalyTrainingNoise : DensityTrainingNoise),
+            KernelCenters ?? (anomaly ? 0 : DensityKernelCenters));
+    }
 
     private const string Owner = nameof(EnergyModelOptions);
 }

@@ -148,8 +148,9 @@ internal sealed class EnergyModelTrainer : IDisposable
     {
         double validationLogLikelihood = MeanNegativeEnergy(energy, validation) - partition.LogZ + standardizer.LogDetToRaw;
         double gaussian = baseline.ValidationLogLikelihood(validation, featureNoise) + standardizer.LogDetToRaw;
+        var kernel = energy as KernelMixtureEnergy;
         var warnings = FitWarnings.Of(partition, standardizer.ConstantFeatures, validationLogLikelihood, gaussian,
-            TiltSaturation(energy), settings.TrainingNoise);
+            TiltSaturation(kernel?.Inner ?? energy), settings.TrainingNoise);
         var summary = new TrainingSummary
         {
             Seed = settings.Seed,
@@ -166,9 +167,9 @@ internal sealed class EnergyModelTrainer : IDisposable
             Rollbacks = adversarial.Rollbacks,
             StoppedByDivergence = adversarial.StoppedByDivergence,
             ValidationLogLikelihood = validationLogLikelihood,
-            KernelCenters = (energy as KernelMixtureEnergy)?.CenterCount ?? 0,
-            KernelWeight = (energy as KernelMixtureEnergy)?.Weight ?? 0,
-            KernelBandwidth = (energy as KernelMixtureEnergy)?.Bandwidth ?? 0,
+            KernelCenters = kernel?.CenterCount ?? 0,
+            KernelWeight = kernel?.Weight ?? 0,
+            KernelBandwidth = kernel?.Bandwidth ?? 0,
             GaussianValidationLogLikelihood = gaussian,
             Warnings = warnings,
             Partition = partition,
@@ -190,7 +191,7 @@ internal sealed class EnergyModelTrainer : IDisposable
     // The share of validation rows where a tilted energy's |h| is within 5% of its bound (0 for other energies).
     private double TiltSaturation(EnergyFunction energy)
     {
-        if (((energy as KernelMixtureEnergy)?.Inner ?? energy) is not TiltedFlowEnergy tilted || validation.shape[0] == 0) return 0;
+        if (energy is not TiltedFlowEnergy tilted || validation.shape[0] == 0) return 0;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return tilted.PenalizedPart(validation).abs().AtLeast(0.95 * tilted.TiltBound).to(ScalarType.Float64).mean().item<double>();

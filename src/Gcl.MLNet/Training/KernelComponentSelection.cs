@@ -1,3 +1,4 @@
+using Gcl.MLNet.Common;
 using Gcl.MLNet.Energy;
 using Gcl.MLNet.Native;
 using static TorchSharp.torch;
@@ -66,13 +67,7 @@ internal static class KernelComponentSelection
             weight = Math.Clamp(responsibility / logModel.Length, 1e-4, 1 - 1e-4);
         }
         double total = 0;
-        for (int i = 0; i < logModel.Length; i++) total += LogAddExp(Math.Log(1 - weight) + logModel[i], Math.Log(weight) + logKernel[i]);
+        for (int i = 0; i < logModel.Length; i++) total += LogSpace.Add(Math.Log(1 - weight) + logModel[i], Math.Log(weight) + logKernel[i]);
         return (weight, total / logModel.Length);
-    }
-
-    private static double LogAddExp(double a, double b)
-    {
-        double top = Math.Max(a, b);
-        return double.IsNegativeInfinity(top) ? top : top + Math.Log(Math.Exp(a - top) + Math.Exp(b - top));
     }
 }
