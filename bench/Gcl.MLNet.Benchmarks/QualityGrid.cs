@@ -51,6 +51,11 @@ internal static class QualityGrid
         ["adv-300-lr1e-2"] = new() { AdversarialIterations = 300, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["adv-300-b1024-lr1e-2"] = new() { AdversarialIterations = 300, BatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["adv-150-b1024-lr1e-2"] = new() { AdversarialIterations = 150, BatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-150-ab1024-lr1e-2"] = new() { AdversarialIterations = 150, AdversarialBatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-200-ab1024-lr1e-2"] = new() { AdversarialIterations = 200, AdversarialBatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-300-ab1024-lr1e-2"] = new() { AdversarialIterations = 300, AdversarialBatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-400-ab1024-lr1e-2"] = new() { AdversarialIterations = 400, AdversarialBatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-300-ab512-lr1e-2"] = new() { AdversarialIterations = 300, AdversarialBatchSize = 512, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["tilt-10-lowpen"] = new() { AdversarialIterations = EnergyIterations, TiltBound = 10, EnergyPenalty = 1e-3, TrainingNoise = SessionFourNoise },
     };
 

@@ -22,7 +22,8 @@ internal sealed class TrainingOptions
     public Option<int?> WarmStartSteps { get; } = New<int?>("--warm-start-steps", $"optimizer-step budget of the flow's maximum-likelihood warm start; default {Defaults.WarmStartSteps}");
     public Option<int?> AdversarialIterations { get; } = New<int?>("--adversarial-iterations", $"iteration budget of the adversarial stage (0: the warm-started flow alone, which ranks anomalies as well in about a fifth of the time); default {EnergyModelOptions.DensityAdversarialIterations}");
     public Option<int?> KernelCenters { get; } = New<int?>("--kernel-centers", $"training rows kept as centers of the kernel term mixed into the density when validation keeps it (0: none); default {EnergyModelOptions.DensityKernelCenters}");
-    public Option<int?> BatchSize { get; } = New<int?>("--batch-size", $"rows per mini-batch; default {Defaults.BatchSize}");
+    public Option<int?> BatchSize { get; } = New<int?>("--batch-size", $"rows per mini-batch of the warm start; default {Defaults.BatchSize}");
+    public Option<int?> AdversarialBatchSize { get; } = New<int?>("--adversarial-batch-size", $"rows per data and generator batch of the adversarial stage; default {Defaults.AdversarialBatchSize}");
     public Option<double?> WarmStartLearningRate { get; } = New<double?>("--warm-start-learning-rate", $"default {Defaults.WarmStartLearningRate}");
     public Option<double?> EnergyLearningRate { get; } = New<double?>("--energy-learning-rate", $"default {Defaults.EnergyLearningRate}");
     public Option<double?> GeneratorLearningRate { get; } = New<double?>("--generator-learning-rate", $"default {Defaults.GeneratorLearningRate}");
@@ -37,7 +38,7 @@ internal sealed class TrainingOptions
 
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All => [EnergyNetwork, EnergyHiddenSizes, TiltBound, TailWeight, TrainingNoise, Confinement, FlowLayer, FlowBlocks, FlowHiddenWidth,
-        WarmStartSteps, AdversarialIterations, KernelCenters, BatchSize, WarmStartLearningRate, EnergyLearningRate, GeneratorLearningRate,
+        WarmStartSteps, AdversarialIterations, KernelCenters, BatchSize, AdversarialBatchSize, WarmStartLearningRate, EnergyLearningRate, GeneratorLearningRate,
         EnergyPenalty, GradientClip, ValidationFraction, PartitionSamples, Contamination, Seed, Threads, TimeBudget];
 
     /// <summary>The options of one run; <paramref name="invalidRows"/> and <paramref name="progress"/> come from elsewhere.</summary>
@@ -59,6 +60,7 @@ internal sealed class TrainingOptions
             AdversarialIterations = r.GetValue(AdversarialIterations),
             KernelCenters = r.GetValue(KernelCenters),
             BatchSize = r.GetValue(BatchSize) ?? Defaults.BatchSize,
+            AdversarialBatchSize = r.GetValue(AdversarialBatchSize) ?? Defaults.AdversarialBatchSize,
             WarmStartLearningRate = r.GetValue(WarmStartLearningRate) ?? Defaults.WarmStartLearningRate,
             EnergyLearningRate = r.GetValue(EnergyLearningRate) ?? Defaults.EnergyLearningRate,
             GeneratorLearningRate = r.GetValue(GeneratorLearningRate) ?? Defaults.GeneratorLearningRate,

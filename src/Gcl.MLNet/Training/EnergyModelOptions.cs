@@ -101,27 +101,31 @@ public sealed class EnergyModelOptions
     /// Iteration budget of the adversarial stage (one discriminator and one generator step each): validation is scored
     /// every 50 iterations (log Z re-estimated each time) and the stage stops after 4 scores without improvement. 0 fits
     /// the warm-started flow alone (the model is then its base density, whose log Z is 0; the estimate is reported as
-    /// usual). Null lets the entry point choose: 1000 for a density estimator (<c>mlContext.Transforms.EnergyModel</c>),
+    /// usual). Null lets the entry point choose: 300 for a density estimator (<c>mlContext.Transforms.EnergyModel</c>),
     /// 0 for an anomaly detector (<c>mlContext.AnomalyDetection.Trainers.EnergyModel</c>). Measured on the development
     /// sets and on held-back ones, the adversarial stage buys held-out density but not anomaly ranking, at about four
     /// fifths of the fit time (docs/experiments.md, section 11).
     /// </summary>
-    /// <value>Default null (1000 for density, 0 for anomaly detection; early stopping usually ends 1000 sooner).</value>
+    /// <value>Default null (300 for density, 0 for anomaly detection).</value>
     public int? AdversarialIterations { get; init; }
 
-    /// <summary>The adversarial budget a density estimator uses when <see cref="AdversarialIterations"/> is null: 1000.</summary>
+    /// <summary>The adversarial budget a density estimator uses when <see cref="AdversarialIterations"/> is null: 300.</summary>
     public static int DensityAdversarialIterations => AdversarialOptions.Default.Iterations;
 
-    /// <summary>Rows per mini-batch (data and generator batches alike), in [2, 65 536].</summary>
+    /// <summary>Rows per mini-batch of the maximum-likelihood warm start, in [2, 65 536].</summary>
     /// <value>Default 256.</value>
-    public int BatchSize { get; init; } = AdversarialOptions.Default.BatchSize;
+    public int BatchSize { get; init; } = WarmStartBatchSize;
+
+    /// <summary>Rows per data batch and per generator batch of the adversarial stage, in [2, 65 536].</summary>
+    /// <value>Default 1024.</value>
+    public int AdversarialBatchSize { get; init; } = AdversarialOptions.Default.BatchSize;
 
     /// <summary>Adam learning rate of the warm start.</summary>
     /// <value>Default 1e-3.</value>
     public double WarmStartLearningRate { get; init; } = MaximumLikelihoodOptions.Default.LearningRate;
 
     /// <summary>Adam learning rate of the energy (discriminator).</summary>
-    /// <value>Default 3e-3.</value>
+    /// <value>Default 1e-2.</value>
     public double EnergyLearningRate { get; init; } = AdversarialOptions.Default.EnergyLearningRate;
 
     /// <summary>Adam learning rate of the generator in the adversarial stage.</summary>
@@ -213,6 +217,7 @@ public sealed class EnergyModelOptions
         Require.InRange(Owner, nameof(WarmStartSteps), WarmStartSteps, 0);
         if (AdversarialIterations is int iterations) Require.InRange(Owner, nameof(AdversarialIterations), iterations, 0);
         Require.InRange(Owner, nameof(BatchSize), BatchSize, 2, MaxBatchSize);
+        Require.InRange(Owner, nameof(AdversarialBatchSize), AdversarialBatchSize, 2, MaxBatchSize);
         Require.Positive(Owner, nameof(WarmStartLearningRate), WarmStartLearningRate);
         Require.Positive(Owner, nameof(EnergyLearningRate), EnergyLearningRate);
         Require.Positive(Owner, nameof(GeneratorLearningRate), GeneratorLearningRate);
@@ -252,7 +257,7 @@ public sealed class EnergyModelOptions
             new AdversarialOptions
             {
                 Iterations = AdversarialIterations ?? (anomaly ? 0 : DensityAdversarialIterations),
-                BatchSize = BatchSize,
+                BatchSize = AdversarialBatchSize,
                 EnergyLearningRate = EnergyLearningRate,
                 GeneratorLearningRate = GeneratorLearningRate,
                 EnergyPenalty = EnergyPenalty,
@@ -262,8 +267,10 @@ public sealed class EnergyModelOptions
             Contamination,
             seed,
             TrainingNoise ?? (anomaly ? AnomalyTrainingNoise : DensityTrainingNoise),
-            KernelCenters ?? (anomaly ? 0 : DensityKernelCenters));
+            KernelCenters ?? (anomaly ? 0 : DensityKernelCenters),
+            WarmStartBatchSize: BatchSize);
     }
 
+    private const int WarmStartBatchSize = 256;
     private const string Owner = nameof(EnergyModelOptions);
 }

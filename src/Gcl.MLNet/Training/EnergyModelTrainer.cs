@@ -91,10 +91,10 @@ internal sealed class EnergyModelTrainer : IDisposable
     // The flow's maximum-likelihood warm start; a flow that never reached a finite validation likelihood is an error.
     private MaximumLikelihoodHistory WarmStart(NormalizingFlow generator, long trainingRows)
     {
-        var options = settings.WarmStart with { EvaluationInterval = WarmStartEvaluationInterval(trainingRows, settings.Adversarial.BatchSize) };
+        var options = settings.WarmStart with { EvaluationInterval = WarmStartEvaluationInterval(trainingRows, settings.WarmStartRows) };
         var warmStart = new MaximumLikelihoodTrainer(options).Train(
             generator,
-            () => trainingBatches.Epoch(settings.Adversarial.BatchSize, random),
+            () => trainingBatches.Epoch(settings.WarmStartRows, random),
             validation,
             evaluation => Report(new TrainingProgress(TrainingPhase.WarmStart, evaluation.Step, settings.WarmStart.MaxSteps, double.NaN,
                 evaluation.TrainNegativeLogLikelihood, evaluation.ValidationLogLikelihood, double.NaN, clock.Elapsed)),

@@ -13,6 +13,7 @@ namespace Gcl.MLNet.Training;
 /// <param name="Seed">Seed of every random choice.</param>
 /// <param name="TrainingNoise">Standard deviation of the Gaussian noise added to training batches (standardized units; 0 for none).</param>
 /// <param name="KernelCenters">Most training rows kept as centers of the kernel term (0: no kernel).</param>
+/// <param name="WarmStartBatchSize">Rows per warm-start step; null for the adversarial stage's batch size.</param>
 internal sealed record TrainingSettings(
     FlowOptions Flow,
     MaximumLikelihoodOptions WarmStart,
@@ -22,4 +23,9 @@ internal sealed record TrainingSettings(
     double Contamination,
     long Seed,
     double TrainingNoise = 0,
-    int KernelCenters = 0);
+    int KernelCenters = 0,
+    int? WarmStartBatchSize = null)
+{
+    /// <summary>Rows per warm-start step.</summary>
+    public int WarmStartRows => WarmStartBatchSize ?? Adversarial.BatchSize;
+}

@@ -11,6 +11,7 @@ public sealed class EnergyModelOptionsTests
         { new EnergyModelOptions { EnergyHiddenSizes = [8, 0] }, "EnergyHiddenSizes", "must list 1 to 8 widths in [1, 1024]; got [8, 0]" },
         { new EnergyModelOptions { TiltBound = double.NaN }, "TiltBound", "must be a number in (0, 50]; got NaN" },
         { new EnergyModelOptions { BatchSize = 1 }, "BatchSize", "must be in [2, 65536]; got 1" },
+        { new EnergyModelOptions { AdversarialBatchSize = 65_537 }, "AdversarialBatchSize", "must be in [2, 65536]; got 65537" },
         { new EnergyModelOptions { AdversarialIterations = -1 }, "AdversarialIterations", "must be at least 0; got -1" },
         { new EnergyModelOptions { TrainingNoise = 1.5 }, "TrainingNoise", "must be a number in [0, 1]; got 1.5" },
         { new EnergyModelOptions { ValidationFraction = 0.5 }, "ValidationFraction", "must be in (0, 0.5); got 0.5" },
@@ -38,17 +39,17 @@ public sealed class EnergyModelOptionsTests
     [Fact]
     public void TheCoreSettingsCarryTheOptionsAndTheResolvedSeed()
     {
-        var options = new EnergyModelOptions { FlowLayer = FlowLayerKind.RationalQuadraticSpline, FlowBlocks = 3, FlowHiddenWidth = 24, BatchSize = 32, PartitionSamples = 5000 };
+        var options = new EnergyModelOptions { FlowLayer = FlowLayerKind.RationalQuadraticSpline, FlowBlocks = 3, FlowHiddenWidth = 24, BatchSize = 32, AdversarialBatchSize = 48, PartitionSamples = 5000 };
 
         var settings = options.ToSettings(seed: 123);
 
         Assert.Equal((FlowLayerKind.RationalQuadraticSpline, 3, 24), (settings.Flow.Kind, settings.Flow.Blocks, settings.Flow.HiddenWidth));
-        Assert.Equal((32, 5000, 123L), (settings.Adversarial.BatchSize, settings.PartitionSamples, settings.Seed));
+        Assert.Equal((32, 48, 5000, 123L), (settings.WarmStartRows, settings.Adversarial.BatchSize, settings.PartitionSamples, settings.Seed));
         Assert.Equal(options.EnergyHiddenSizes, settings.Energy.HiddenSizes);
     }
 
     [Theory]
-    [InlineData(null, false, 1000)]
+    [InlineData(null, false, 300)]
     [InlineData(null, true, 0)]
     [InlineData(250, false, 250)]
     [InlineData(250, true, 250)]
@@ -59,7 +60,7 @@ public sealed class EnergyModelOptionsTests
         var settings = new EnergyModelOptions { AdversarialIterations = iterations }.ToSettings(seed: 1, purpose);
 
         Assert.Equal(expected, settings.Adversarial.Iterations);
-        Assert.Equal(1000, EnergyModelOptions.DensityAdversarialIterations);
+        Assert.Equal(300, EnergyModelOptions.DensityAdversarialIterations);
     }
 
     [Theory]
