@@ -46,11 +46,14 @@ internal static class QualityGrid
         ["spline"] = new() { AdversarialIterations = EnergyIterations, FlowLayer = FlowLayerKind.RationalQuadraticSpline, TrainingNoise = SessionFourNoise },
         ["spline-flow"] = new() { AdversarialIterations = 0, FlowLayer = FlowLayerKind.RationalQuadraticSpline, TrainingNoise = SessionFourNoise },
         ["tilt-10"] = new() { AdversarialIterations = EnergyIterations, TiltBound = 10, TrainingNoise = SessionFourNoise },
-        ["adv-300"] = new() { AdversarialIterations = 300, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
-        ["adv-300-b1024"] = new() { AdversarialIterations = 300, BatchSize = 1024, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
-        ["adv-300-lr1e-2"] = new() { AdversarialIterations = 300, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
-        ["adv-300-b1024-lr1e-2"] = new() { AdversarialIterations = 300, BatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
-        ["adv-150-b1024-lr1e-2"] = new() { AdversarialIterations = 150, BatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        // The adversarial stage's defaults before section 13.
+        ["adv-1000-b256-lr3e-3"] = new() { AdversarialIterations = 1000, AdversarialBatchSize = 256, EnergyLearningRate = 3e-3, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        // Section 12's budget candidates, at the adversarial batch and energy rate of their day (b1024: both batches).
+        ["adv-300"] = new() { AdversarialIterations = 300, AdversarialBatchSize = 256, EnergyLearningRate = 3e-3, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-300-b1024"] = new() { AdversarialIterations = 300, AdversarialBatchSize = 1024, EnergyLearningRate = 3e-3, BatchSize = 1024, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-300-lr1e-2"] = new() { AdversarialIterations = 300, AdversarialBatchSize = 256, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-300-b1024-lr1e-2"] = new() { AdversarialIterations = 300, AdversarialBatchSize = 1024, BatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["adv-150-b1024-lr1e-2"] = new() { AdversarialIterations = 150, AdversarialBatchSize = 1024, BatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["adv-150-ab1024-lr1e-2"] = new() { AdversarialIterations = 150, AdversarialBatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["adv-200-ab1024-lr1e-2"] = new() { AdversarialIterations = 200, AdversarialBatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["adv-300-ab1024-lr1e-2"] = new() { AdversarialIterations = 300, AdversarialBatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
@@ -111,7 +114,14 @@ internal static class QualityGrid
         var r = DensityExperiment.Measure(train, test, options, seed, log: false);
         var p = r.Summary.Partition;
         return $"| {set} | {variant} | {seed} | {r.TestMean:F3} | {r.TestMedian:F3} | {r.TestWorst:F1} | {p.LogZ:F3} | " +
-            $"{100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {Warnings(r.Summary.Warnings)} | {r.Seconds:F1} (best iteration {r.Summary.BestIteration} of {r.Summary.AdversarialIterations}; kernel {r.Summary.KernelCenters} centers, w {r.Summary.KernelWeight:F2}, bandwidth {r.Summary.KernelBandwidth:F3}; scores {r.ScoredRowsPerSecond:N0} rows/s; training rows {r.TrainMean:F2}) |";
+            $"{100 * p.EffectiveSampleSize / p.SampleCount:F1} | {p.ParetoK:F2} | {p.IsReliable} | {Warnings(r.Summary.Warnings)} | {r.Seconds:F1} (adversarial stage {AdversarialSeconds(r.Summary):F1} s, best iteration {r.Summary.BestIteration} of {r.Summary.AdversarialIterations}; kernel {r.Summary.KernelCenters} centers, w {r.Summary.KernelWeight:F2}, bandwidth {r.Summary.KernelBandwidth:F3}; scores {r.ScoredRowsPerSecond:N0} rows/s; training rows {r.TrainMean:F2}) |";
+    }
+
+    // From the start of the adversarial stage to the start of the final log Z, by the progress reports' clock.
+    private static double AdversarialSeconds(TrainingSummary summary)
+    {
+        double Start(TrainingPhase phase) => summary.History.FirstOrDefault(p => p.Phase == phase)?.Elapsed.TotalSeconds ?? 0;
+        return Start(TrainingPhase.Partition) - Start(TrainingPhase.Adversarial);
     }
 
     // The equal mixture of k fits, log mean exp of their log-densities: AUROC on the same rows, or held-out log-likelihood.

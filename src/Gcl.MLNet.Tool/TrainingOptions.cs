@@ -20,7 +20,7 @@ internal sealed class TrainingOptions
     public Option<int?> FlowBlocks { get; } = New<int?>("--flow-blocks", $"flow blocks; default {Defaults.FlowBlocks}");
     public Option<int?> FlowHiddenWidth { get; } = New<int?>("--flow-hidden-width", $"width of each coupling's conditioner; default {Defaults.FlowHiddenWidth}");
     public Option<int?> WarmStartSteps { get; } = New<int?>("--warm-start-steps", $"optimizer-step budget of the flow's maximum-likelihood warm start; default {Defaults.WarmStartSteps}");
-    public Option<int?> AdversarialIterations { get; } = New<int?>("--adversarial-iterations", $"iteration budget of the adversarial stage (0: the warm-started flow alone, which ranks anomalies as well in about a fifth of the time); default {EnergyModelOptions.DensityAdversarialIterations}");
+    public Option<int?> AdversarialIterations { get; } = New<int?>("--adversarial-iterations", $"iteration budget of the adversarial stage (0: the warm-started flow alone, which ranks anomalies as well in about a third of the time); default {EnergyModelOptions.DensityAdversarialIterations}");
     public Option<int?> KernelCenters { get; } = New<int?>("--kernel-centers", $"training rows kept as centers of the kernel term mixed into the density when validation keeps it (0: none); default {EnergyModelOptions.DensityKernelCenters}");
     public Option<int?> BatchSize { get; } = New<int?>("--batch-size", $"rows per mini-batch of the warm start; default {Defaults.BatchSize}");
     public Option<int?> AdversarialBatchSize { get; } = New<int?>("--adversarial-batch-size", $"rows per data and generator batch of the adversarial stage; default {Defaults.AdversarialBatchSize}");

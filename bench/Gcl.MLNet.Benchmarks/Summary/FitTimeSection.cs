@@ -118,7 +118,7 @@ internal static class FitTimeSection
         }
         double twoProcesses = clock.Elapsed.TotalSeconds;
         double twoThreads = threads.Max(t => t.Result);
-        report.Table(["wbc fit of the energy model (AdversarialIterations = 1000)", "seconds (wall)", "ratio to one alone (target: at most 2.5)"],
+        report.Table([$"wbc fit of the energy model (AdversarialIterations = {EnergyModelOptions.DensityAdversarialIterations})", "seconds (wall)", "ratio to one alone (target: at most 2.5)"],
         [
             ["one alone", $"{alone:F1}", "1.00"],
             ["two at once, two threads of one process (slower of the two)", $"{twoThreads:F1}", $"{twoThreads / alone:F2}"],

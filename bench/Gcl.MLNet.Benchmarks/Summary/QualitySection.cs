@@ -15,7 +15,7 @@ internal static class QualitySection
 
     private static readonly (string Name, EnergyModelOptions Options)[] Variants =
     [
-        ("energy model (AdversarialIterations = 1000, the density default)", new EnergyModelOptions { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations }),
+        ($"energy model (AdversarialIterations = {EnergyModelOptions.DensityAdversarialIterations}, the density default)", new EnergyModelOptions { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations }),
         ("flow alone (AdversarialIterations = 0, the anomaly default)", new EnergyModelOptions { AdversarialIterations = 0 }),
         ("energy model without the kernel term (KernelCenters = 0)", new EnergyModelOptions { AdversarialIterations = EnergyModelOptions.DensityAdversarialIterations, KernelCenters = 0 }),
     ];
@@ -55,7 +55,7 @@ internal static class QualitySection
                 $"{PcaPeer.Auroc(mlContext, features, labels):F3}", $"{b.IsolationForest:F3}", $"{b.Lof:F3}", $"{b.OneClassSvm:F3}", $"{b.Mixture:F3}", $"{b.Kde:F3}",
                 $"{results[0].Seconds:F0} / {results[1].Seconds:F0}"]);
         }
-        report.Table(["set (rows x features)", "energy model (1000 iterations)", "flow alone (the default here)", "RandomizedPca (ML.NET)", "IsolationForest", "LOF", "OneClassSVM", "Gaussian mixture", "KDE", "train s (model / flow)"], anomalyRows);
+        report.Table(["set (rows x features)", $"energy model ({EnergyModelOptions.DensityAdversarialIterations} iterations)", "flow alone (the default here)", "RandomizedPca (ML.NET)", "IsolationForest", "LOF", "OneClassSVM", "Gaussian mixture", "KDE", "train s (model / flow)"], anomalyRows);
 
         if (wdbc is not null) report.Line(TimeToLikelihood(wdbc));
     }

@@ -13,8 +13,8 @@ internal sealed record AdversarialOptions
 
     /// <summary>
     /// Iteration budget; one iteration is one discriminator step and one generator step. 300 iterations of batch 1024
-    /// at energy rate 1e-2 matched or beat 1000 of batch 256 at 3e-3 on wdbc, vehicle and letter in about 60% of the fit
-    /// time (docs/experiments.md, section 13).
+    /// at energy rate 1e-2 matched or beat 1000 of batch 256 at 3e-3 on wdbc, vehicle and letter, in a stage 35-55%
+    /// shorter on wdbc and vehicle (docs/experiments.md, section 13).
     /// </summary>
     public int Iterations { get; init; } = 300;
 

@@ -103,8 +103,8 @@ public sealed class EnergyModelOptions
     /// the warm-started flow alone (the model is then its base density, whose log Z is 0; the estimate is reported as
     /// usual). Null lets the entry point choose: 300 for a density estimator (<c>mlContext.Transforms.EnergyModel</c>),
     /// 0 for an anomaly detector (<c>mlContext.AnomalyDetection.Trainers.EnergyModel</c>). Measured on the development
-    /// sets and on held-back ones, the adversarial stage buys held-out density but not anomaly ranking, at about four
-    /// fifths of the fit time (docs/experiments.md, section 11).
+    /// sets and on held-back ones, the adversarial stage buys held-out density but not anomaly ranking, at most of the
+    /// fit time (docs/experiments.md, sections 11 and 13).
     /// </summary>
     /// <value>Default null (300 for density, 0 for anomaly detection).</value>
     public int? AdversarialIterations { get; init; }
