@@ -92,6 +92,34 @@ public sealed class EnergyModelEstimatorTests(TrainedModel trained)
     }
 
     [Fact]
+    public void TheWarmStartStepsInBatchSizeRowsWhateverTheAdversarialBatch()
+    {
+        // About 1800 training rows: a warm-start pass is about 45 steps of 40 rows (validated once per pass), but
+        // would be clamped to 25 steps if the warm start took the adversarial batch of 500.
+        var mlContext = new MLContext(seed: 1);
+        var options = new EnergyModelOptions
+        {
+            FlowBlocks = 1,
+            FlowHiddenWidth = 8,
+            AdversarialIterations = 0,
+            KernelCenters = 0,
+            PartitionSamples = 1000,
+            BatchSize = 40,
+            AdversarialBatchSize = 500,
+            WarmStartSteps = 100,
+            Seed = 3,
+        };
+
+        using var transformer = mlContext.Transforms.EnergyModel(options: options).Fit(TestData.View(mlContext, TestData.Gaussian(2000, seed: 4)));
+
+        var summary = transformer.Model.Summary;
+        int pass = (int)((summary.TrainingRows + 39) / 40);
+        Assert.InRange(pass, 40, 50);
+        var warmStartSteps = summary.History.Where(r => r.Phase == TrainingPhase.WarmStart).Select(r => r.Step);
+        Assert.Equal([pass, 2 * pass, 100], warmStartSteps);
+    }
+
+    [Fact]
     public void TheSameSeedGivesBitIdenticalModelsAndTheContextSeedIsUsedWithoutOne()
     {
         var data = TestData.View(new MLContext(), TestData.Gaussian(120));

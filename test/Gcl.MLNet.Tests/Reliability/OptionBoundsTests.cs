@@ -11,6 +11,7 @@ public sealed class OptionBoundsTests
         { new EnergyModelOptions { FlowBlocks = int.MaxValue }, "FlowBlocks", $"EnergyModelOptions.FlowBlocks must be in [1, 8]; got {int.MaxValue}." },
         { new EnergyModelOptions { FlowHiddenWidth = int.MaxValue }, "FlowHiddenWidth", $"EnergyModelOptions.FlowHiddenWidth must be in [1, 1024]; got {int.MaxValue}." },
         { new EnergyModelOptions { BatchSize = int.MaxValue }, "BatchSize", $"EnergyModelOptions.BatchSize must be in [2, 65536]; got {int.MaxValue}." },
+        { new EnergyModelOptions { AdversarialBatchSize = int.MaxValue }, "AdversarialBatchSize", $"EnergyModelOptions.AdversarialBatchSize must be in [2, 65536]; got {int.MaxValue}." },
         { new EnergyModelOptions { PartitionSamples = int.MaxValue }, "PartitionSamples", $"EnergyModelOptions.PartitionSamples must be in [1000, 10000000]; got {int.MaxValue}." },
         { new EnergyModelOptions { EnergyHiddenSizes = [64, int.MaxValue] }, "EnergyHiddenSizes", $"EnergyModelOptions.EnergyHiddenSizes must list 1 to 8 widths in [1, 1024]; got [64, {int.MaxValue}]." },
         { new EnergyModelOptions { EnergyHiddenSizes = Enumerable.Repeat(8, 4000).ToArray() }, "EnergyHiddenSizes", "EnergyModelOptions.EnergyHiddenSizes must list 1 to 8 widths in [1, 1024]; got [" },
@@ -31,7 +32,7 @@ public sealed class OptionBoundsTests
 
     public static TheoryData<EnergyModelOptions> Largest => new()
     {
-        new EnergyModelOptions { Threads = 1024, BatchSize = 65_536, PartitionSamples = 10_000_000, TiltBound = 50 },
+        new EnergyModelOptions { Threads = 1024, BatchSize = 65_536, AdversarialBatchSize = 65_536, PartitionSamples = 10_000_000, TiltBound = 50 },
         new EnergyModelOptions { FlowBlocks = 8 },
         new EnergyModelOptions { FlowHiddenWidth = 1024 },
         new EnergyModelOptions { EnergyHiddenSizes = [1024, 1024] },

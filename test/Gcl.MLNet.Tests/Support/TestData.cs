@@ -26,6 +26,7 @@ internal static class TestData
             KernelCenters = kernelCenters,
             PartitionSamples = 2000,
             BatchSize = 64,
+            AdversarialBatchSize = 64,
             Seed = seed,
             Progress = progress,
             InvalidRows = invalidRows,
@@ -46,6 +47,7 @@ internal static class TestData
             KernelCenters = kernelCenters,
             PartitionSamples = 1000,
             BatchSize = 32,
+            AdversarialBatchSize = 32,
             Seed = seed,
             InvalidRows = invalidRows,
         };
