@@ -46,9 +46,10 @@ public static class EnergyModelCatalog
     /// Unless <see cref="EnergyModelOptions.AdversarialIterations"/> is set, it fits the warm-started flow alone (the
     /// same tail, no adversarial stage): measured on the development sets and on held-back ones (docs/experiments.md,
     /// section 11), the adversarial stage buys held-out density but not ranking, and costs most of the fit time (wbc:
-    /// 3.5-5.1 s for the flow alone, 12-14 s with it). Set <c>AdversarialIterations = 300</c> for the full energy model, as <c>mlContext.Transforms.EnergyModel</c>
-    /// fits it. Unless <see cref="EnergyModelOptions.TrainingNoise"/> is set, features with repeated values get 0.5
-    /// standard deviations of training noise (the density entry: 0.05), so that they do not decide the ranking. Unless
+    /// 3.5-5.1 s for the flow alone, 12-14 s with it). Set <c>AdversarialIterations = 300</c> for the full energy
+    /// model, as <c>mlContext.Transforms.EnergyModel</c> fits it. Unless <see cref="EnergyModelOptions.TrainingNoise"/>
+    /// is set, features with repeated values get 0.5 standard deviations of training noise (the density entry: 0.05),
+    /// so that they do not decide the ranking. Unless
     /// <see cref="EnergyModelOptions.KernelCenters"/> is set, it has no kernel term (measured, it lowered the ranking;
     /// docs/experiments.md, section 12).
     /// </summary>
