@@ -72,8 +72,11 @@ internal static class MainJob
         using (var file = File.Create(onnxPath)) reloaded.ExportScoringOnnx(file);
         var features = test.GetColumn<float[]>("Features").ToArray();
         float[] onnxDensities = OnnxScoring.LogDensity(onnxPath, features);
-        double largestDifference = onnxDensities.Zip(logDensities, (a, b) => Math.Abs(a - b) / Math.Max(1, Math.Abs(b))).Max();
-        Console.WriteLine($"   {onnxPath}: largest relative LogDensity difference against TorchSharp {largestDifference:E2}");
+        // The README's ONNX contract: within 1e-4 of the larger of the value and the terms it is computed from. A raw-unit
+        // log-density adds -sum(log s) (40 nats for wdbc) to the standardized one, so a row near 0 is a cancellation.
+        double terms = Math.Max(1, Math.Abs(summary.StandardizationLogDeterminant));
+        double largestDifference = onnxDensities.Zip(logDensities, (a, b) => Math.Abs(a - b) / Math.Max(terms, Math.Abs(b))).Max();
+        Console.WriteLine($"   {onnxPath}: largest LogDensity difference against TorchSharp {largestDifference:E2}, relative to the larger of the value and |sum log s| = {terms:F1}");
 
         string report = Path.Combine(outputDirectory, "report.md");
         File.WriteAllText(report, string.Join(Environment.NewLine,
@@ -86,7 +89,7 @@ internal static class MainJob
             string.Join(Environment.NewLine, explanations.Select(line => $"  - {line}")),
             $"- training: {summary.Duration.TotalSeconds:F1} s, best adversarial iteration {summary.BestIteration} of {summary.AdversarialIterations}",
             $"- reloaded model scores identical: {identical}",
-            $"- ONNX Runtime against TorchSharp, largest relative LogDensity difference: {largestDifference:E2}",
+            $"- ONNX Runtime against TorchSharp, largest LogDensity difference relative to the larger of the value and |sum log s|: {largestDifference:E2}",
             string.Empty));
         Console.WriteLine($"Outputs written to {Path.GetFullPath(outputDirectory)}");
         bool parity = largestDifference <= 1e-4;
