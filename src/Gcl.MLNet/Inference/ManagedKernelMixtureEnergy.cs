@@ -14,7 +14,7 @@ internal sealed class ManagedKernelMixtureEnergy : ManagedEnergy
     private readonly ManagedEnergy inner;
     private readonly float[] centers;
     private readonly int count;
-    private readonly double halfInversePrecision;
+    private readonly double halfPrecision;
     private readonly double logInnerWeight;
     private readonly double logKernelOffset;
 
@@ -26,7 +26,7 @@ internal sealed class ManagedKernelMixtureEnergy : ManagedEnergy
         centers = energy.Centers.detach().to(ScalarType.Float32).contiguous().data<float>().ToArray();
         count = energy.CenterCount;
         double variance = energy.Bandwidth * energy.Bandwidth;
-        halfInversePrecision = 0.5 / variance;
+        halfPrecision = 0.5 / variance;
         logInnerWeight = Math.Log(1 - energy.Weight);
         logKernelOffset = Math.Log(energy.Weight) + energy.LogScale - Math.Log(count) - 0.5 * energy.Dimension * Math.Log(2 * Math.PI * variance);
     }
@@ -49,7 +49,7 @@ internal sealed class ManagedKernelMixtureEnergy : ManagedEnergy
         {
             double squared = SquaredDistance(u, centers.AsSpan(j * d, d));
             if (squared <= self) continue;
-            double exponent = -halfInversePrecision * squared;
+            double exponent = -halfPrecision * squared;
             if (exponent > top)
             {
                 sum = sum * Math.Exp(Math.Max(top - exponent, KernelMixtureEnergy.ExponentFloor)) + 1;

@@ -45,7 +45,6 @@ internal sealed class KernelMixtureEnergyEmitter : OnnxEmitter<KernelMixtureEner
         double kernelOffset = Math.Log(module.Weight) + module.LogScale - Math.Log(module.CenterCount) + 0.5 * module.Dimension * Math.Log(precision / (2 * Math.PI));
         var a = graph.Sub(graph.Scalar((float)Math.Log(1 - module.Weight)), innerEnergy);
         var b = graph.Add(logSum, graph.Scalar((float)kernelOffset));
-        var largest = graph.Max(a, b);
-        return graph.Neg(graph.Add(largest, graph.Log(graph.Add(graph.Exp(graph.Sub(a, largest)), graph.Exp(graph.Sub(b, largest))))));
+        return graph.Neg(graph.LogAddExp(a, b));
     }
 }

@@ -59,6 +59,13 @@ internal static class OnnxOps
     /// <summary>Elementwise SiLU <c>x * sigmoid(x)</c> (opset 17 has no SiLU operator).</summary>
     public static string Silu(this OnnxGraphBuilder b, string x) => b.Mul(x, b.Sigmoid(x));
 
+    /// <summary>Elementwise <c>log(exp(a) + exp(other))</c>, shifted by the larger so neither exp overflows (composite).</summary>
+    public static string LogAddExp(this OnnxGraphBuilder b, string a, string other)
+    {
+        var top = b.Max(a, other);
+        return b.Add(top, b.Log(b.Add(b.Exp(b.Sub(a, top)), b.Exp(b.Sub(other, top)))));
+    }
+
     /// <summary>Sum over <paramref name="axes"/>, dropping them unless <paramref name="keepDims"/>.</summary>
     public static string ReduceSum(this OnnxGraphBuilder b, string x, long[] axes, bool keepDims = false) =>
         b.Node("ReduceSum", [x, b.Int64s("axes", axes)], OnnxAttribute.Int("keepdims", keepDims ? 1 : 0));

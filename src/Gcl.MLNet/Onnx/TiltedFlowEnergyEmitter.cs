@@ -18,8 +18,7 @@ internal sealed class TiltedFlowEnergyEmitter : OnnxEmitter<TiltedFlowEnergy, st
         {
             var a = graph.Add(logBase, graph.Scalar((float)Math.Log(1 - module.TailWeight)));
             var b = graph.Add(graph.StudentTLogDensity(input, module.Dimension), graph.Scalar((float)Math.Log(module.TailWeight)));
-            var top = graph.Max(a, b);
-            logBase = graph.Add(top, graph.Log(graph.Add(graph.Exp(graph.Sub(a, top)), graph.Exp(graph.Sub(b, top)))));
+            logBase = graph.LogAddExp(a, b);
         }
         var bound = graph.Scalar((float)module.TiltBound);
         var tilt = graph.Mul(graph.Tanh(graph.Div(graph.Squeeze(emitters.Emit(graph, module.Tilt, input), 1), bound)), bound);

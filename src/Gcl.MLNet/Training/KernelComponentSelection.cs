@@ -59,10 +59,10 @@ internal static class KernelComponentSelection
         double weight = 0.5;
         for (int step = 0; step < EmIterations; step++)
         {
-            double responsibility = 0;
+            double responsibility = 0, logOdds = Math.Log(1 - weight) - Math.Log(weight);
             for (int i = 0; i < logModel.Length; i++)
             {
-                responsibility += 1 / (1 + Math.Exp(Math.Log(1 - weight) + logModel[i] - Math.Log(weight) - logKernel[i]));
+                responsibility += 1 / (1 + Math.Exp(logOdds + logModel[i] - logKernel[i]));
             }
             weight = Math.Clamp(responsibility / logModel.Length, 1e-4, 1 - 1e-4);
         }
