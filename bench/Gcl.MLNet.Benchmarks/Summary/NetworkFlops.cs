@@ -33,18 +33,20 @@ internal static class NetworkFlops
     public static long PerRow(Mlp mlp) => mlp.Layers.Sum(LinearFlops);
 
     /// <summary>
-    /// FLOPs per batch row of one adversarial iteration, a backward pass counted as twice its forward. Discriminator
-    /// step: the flow forward (samples) and inverse (log q of the data), both without gradients; the energy on data
-    /// and samples (its penalized part comes with it); backward through the energy's trainable part (the tilt of a
-    /// tilted energy, the whole free-form energy) for both. Generator step: the flow forward, the energy on the
-    /// samples, and backward through both.
+    /// FLOPs per batch row of one adversarial iteration, a backward pass counted as twice its forward. The draw: the
+    /// flow forward (samples) and the energy's fixed part on them (a tilted energy's reference flow). Discriminator
+    /// step: the flow inverse (log q of the data) without gradients, the whole energy on the data, the trainable part
+    /// (the tilt of a tilted energy, the whole free-form energy) on the samples, and backward through the trainable
+    /// part for both. Generator step: the trainable part on the samples again, and backward through the samples' whole
+    /// energy and the flow.
     /// </summary>
     public static long PerIterationRow(EnergyFunction energy, NormalizingFlow generator)
     {
         long flow = PerRow(generator), whole = PerRow(energy), trainable = TrainablePerRow(energy);
-        long discriminator = 2 * flow + 2 * whole + 2 * (2 * trainable);
-        long generatorStep = 3 * (flow + whole);
-        return discriminator + generatorStep;
+        long draw = flow + (whole - trainable);
+        long discriminator = flow + whole + trainable + 2 * (2 * trainable);
+        long generatorStep = trainable + 2 * (flow + whole);
+        return draw + discriminator + generatorStep;
     }
 
     /// <summary>FLOPs per batch row of one maximum-likelihood step: the flow's inverse and its backward.</summary>

@@ -56,13 +56,13 @@ internal static class ThreadSection
         {
             values["reference configuration: warm-start steps/s"] = TrainingSteps.WarmStart(setup, epochs: 5);
             using var energy = setup.CreateEnergy();
-            values["reference configuration: adversarial iterations/s"] = TrainingSteps.Steps(setup, energy).Iterations;
+            values["reference configuration: adversarial iterations/s"] = TrainingSteps.Iterations(setup, energy);
         }
         using (var setup = TrainingSetup.Defaults(mlContext, SyntheticRows.Create(4096, 10, seed: 11), SyntheticRows.Create(512, 10, seed: 12)))
         {
             setup.Flow.InitializeFromData(setup.Validation);
             using var energy = setup.CreateEnergy();
-            values["defaults, d = 10: adversarial iterations/s"] = TrainingSteps.Steps(setup, energy).Iterations;
+            values["defaults, d = 10: adversarial iterations/s"] = TrainingSteps.Iterations(setup, energy);
         }
         return values;
     }

@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace Gcl.MLNet.Benchmarks.Summary;
 
 /// <summary>
-/// Where an adversarial iteration's time goes, by stopwatch: the trainer's two steps replayed piece by piece with
-/// the same calls (flow passes, energy and losses, backward, gradient clipping, Adam, zero_grad), each piece timed
+/// Where an adversarial iteration's time goes, by stopwatch: the trainer's draw and two steps replayed piece by piece
+/// with the same calls (flow passes, energy and losses, backward, gradient clipping, Adam, zero_grad), each piece timed
 /// on its own, averaged over <c>iterations</c> iterations after a warm-up. Milliseconds per iteration.
 /// </summary>
 internal static class TrainingBreakdown
@@ -39,18 +39,23 @@ internal static class TrainingBreakdown
                 using var scope = NewDisposeScope();
                 batches.MoveNext();
                 var x = batches.Current;
-                Tensor generated = null!, logQGenerated = null!, logQData = null!, loss = null!;
-                Time("discriminator: flow sample and log q of data (no gradients)", () =>
+                Tensor samples = null!, logQ = null!, logQData = null!, loss = null!;
+                Tensor? fixedEnergy = null;
+                Time("generator draw: flow sample and the energy's fixed part, with gradients", () =>
+                {
+                    (samples, logQ) = setup.Flow.SampleWithLogProb(options.BatchSize, random);
+                    fixedEnergy = energy.FixedPart(samples);
+                });
+                Time("discriminator: log q of data (no gradients)", () =>
                 {
                     using var noGrad = no_grad();
-                    (generated, logQGenerated) = setup.Flow.SampleWithLogProb(x.shape[0], random);
                     logQData = setup.Flow.LogProb(x);
                 });
                 Time("discriminator: energy, penalty and loss", () =>
                 {
                     var (energyData, penalizedData) = energy.ForwardWithPenalized(x);
-                    var (energyGenerated, penalizedGenerated) = energy.ForwardWithPenalized(generated);
-                    loss = AdversarialObjective.DiscriminatorLoss(energyData, logQData, energyGenerated, logQGenerated, logPartition)
+                    var (energyGenerated, penalizedGenerated) = energy.ForwardWithPenalized(samples.detach(), fixedEnergy?.detach());
+                    loss = AdversarialObjective.DiscriminatorLoss(energyData, logQData, energyGenerated, logQ.detach(), logPartition)
                         + options.EnergyPenalty * (penalizedData.square().mean() + penalizedGenerated.square().mean());
                 });
                 Time("discriminator: zero_grad", energyOptimizer.ZeroGrad);
@@ -60,10 +65,10 @@ internal static class TrainingBreakdown
                     nn.utils.clip_grad_norm_(energyParameters, options.GradientClip);
                     energyOptimizer.Step();
                 });
-                Time("generator: flow sample with gradients, energy and loss", () =>
+                Time("generator: energy and loss", () =>
                 {
-                    var (samples, logQ) = setup.Flow.SampleWithLogProb(options.BatchSize, random);
-                    loss = AdversarialObjective.GeneratorLoss(energy.forward(samples), logQ);
+                    var (energyGenerated, _) = energy.ForwardWithPenalized(samples, fixedEnergy);
+                    loss = AdversarialObjective.GeneratorLoss(energyGenerated, logQ);
                 });
                 Time("generator: zero_grad", generatorOptimizer.ZeroGrad);
                 Time("generator: backward", () => loss.backward());

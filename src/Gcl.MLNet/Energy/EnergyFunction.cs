@@ -26,10 +26,18 @@ internal abstract class EnergyFunction : nn.Module<Tensor, Tensor>
     public abstract Tensor PenalizedPart(Tensor input);
 
     /// <summary>
+    /// The part of E(u) that training never changes (a frozen reference density's -log b(u)), or null when all of E is
+    /// learned. An adversarial iteration evaluates it once on its generator batch and hands it to both steps.
+    /// </summary>
+    public virtual Tensor? FixedPart(Tensor input) => null;
+
+    /// <summary>
     /// E(u) and <see cref="PenalizedPart"/>(u) together, the shared terms evaluated once: the discriminator step needs
     /// both, and asking for them one at a time runs the penalized network (and its backward pass) twice.
     /// </summary>
-    public virtual (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input) => (forward(input), PenalizedPart(input));
+    /// <param name="input">Rows [N, d].</param>
+    /// <param name="fixedPart"><see cref="FixedPart"/>(input) when the caller has it already; null computes it here.</param>
+    public virtual (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input, Tensor? fixedPart = null) => (forward(input), PenalizedPart(input));
 
     /// <summary>
     /// E at points on straight paths to <paramref name="endpoints"/> (row by row, same shape), for integrated

@@ -51,7 +51,8 @@ internal sealed class MlpEnergy : EnergyFunction
     public override Tensor PenalizedPart(Tensor input) => forward(input);
 
     /// <inheritdoc />
-    public override (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input)
+    /// <remarks>All of this energy is learned (<see cref="EnergyFunction.FixedPart"/> is null), so there is no fixed part to reuse.</remarks>
+    public override (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input, Tensor? fixedPart = null)
     {
         var energy = forward(input);
         return (energy, energy);

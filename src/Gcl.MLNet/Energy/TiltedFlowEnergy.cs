@@ -80,7 +80,7 @@ internal sealed class TiltedFlowEnergy : EnergyFunction
     public override EnergyOptions Options => new(EnergyNetworkKind.TiltedFlow, tilt.HiddenSizes, tiltBound, 0, tailWeight);
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => BaseLogProb(input).neg().Plus(PenalizedPart(input));
+    public override Tensor forward(Tensor input) => FixedPart(input).Plus(PenalizedPart(input));
 
     /// <summary>log b(u) per row: the reference flow, mixed with the heavy tail when eps is positive.</summary>
     public Tensor BaseLogProb(Tensor input)
@@ -111,10 +111,13 @@ internal sealed class TiltedFlowEnergy : EnergyFunction
     /// <summary>The bounded tilt h(u) = c * tanh(g(u) / c).</summary>
     public override Tensor PenalizedPart(Tensor input) => tilt.forward(input).squeeze(-1).DividedBy(tiltBound).tanh().Times(tiltBound);
 
+    /// <summary>-log b(u): the frozen base density's part of the energy.</summary>
+    public override Tensor FixedPart(Tensor input) => BaseLogProb(input).neg();
+
     /// <inheritdoc />
-    public override (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input)
+    public override (Tensor Energy, Tensor Penalized) ForwardWithPenalized(Tensor input, Tensor? fixedPart = null)
     {
         var tiltPart = PenalizedPart(input);
-        return (BaseLogProb(input).neg().Plus(tiltPart), tiltPart);
+        return ((fixedPart ?? FixedPart(input)).Plus(tiltPart), tiltPart);
     }
 }

@@ -11,9 +11,11 @@ using static TorchSharp.torch;
 namespace Gcl.MLNet.Training;
 
 /// <summary>
-/// The adversarial stage of Finn et al. (2016): per iteration, one discriminator step (energy and b, on a data batch
-/// against a detached generator batch, logit -E - b - log q) and one generator step (fresh reparameterized samples,
-/// loss E + log q). Every <see cref="AdversarialOptions.EvaluationInterval"/> iterations it estimates log Z by
+/// The adversarial stage of Finn et al. (2016): per iteration, one draw of reparameterized generator samples, then one
+/// discriminator step (energy and b, on a data batch against those samples detached, logit -E - b - log q) and one
+/// generator step (the same samples with their gradients, loss E + log q under the updated energy). One draw serves
+/// both steps, as in common GAN practice: it saves a flow pass and, for an energy on a frozen reference, that
+/// reference's pass over the samples. Every <see cref="AdversarialOptions.EvaluationInterval"/> iterations it estimates log Z by
 /// importance sampling, scores the validation rows, keeps the best state, and stops early when validation stops
 /// improving. Non-finite losses roll back to the last good state with halved learning rates.
 /// </summary>
@@ -72,15 +74,23 @@ internal sealed class AdversarialTrainer : IDisposable
         return run.History;
     }
 
-    // One iteration: a discriminator step on the next data batch, then a generator step.
+    // One iteration: a generator draw, a discriminator step on the next data batch against it, then a generator step.
     private (double Discriminator, double Generator) Iterate(CycledBatches batches, (AdamOptimizer Energy, AdamOptimizer Generator) optimizers)
     {
-        double discriminatorLoss;
-        using (NewDisposeScope())
-        {
-            discriminatorLoss = DiscriminatorStep(batches.Next(), optimizers.Energy);
-        }
-        return (discriminatorLoss, GeneratorStep(optimizers.Generator));
+        using var scope = NewDisposeScope();
+        var generated = DrawGeneratorBatch();
+        double discriminatorLoss = DiscriminatorStep(batches.Next(), generated, optimizers.Energy);
+        return (discriminatorLoss, GeneratorStep(generated, optimizers.Generator));
+    }
+
+    /// <summary>
+    /// <see cref="AdversarialOptions.BatchSize"/> reparameterized samples of the generator with their graph, their
+    /// log q, and the energy's fixed part on them (also with its graph), for one discriminator and one generator step.
+    /// </summary>
+    internal GeneratorBatch DrawGeneratorBatch()
+    {
+        var (samples, logQ) = generator.SampleWithLogProb(options.BatchSize, random);
+        return new GeneratorBatch(samples, logQ, energy.FixedPart(samples));
     }
 
     /// <summary>Frees b (the energy and generator belong to the caller).</summary>
@@ -89,20 +99,27 @@ internal sealed class AdversarialTrainer : IDisposable
     /// <summary>The trainable b (the discriminator's log Z).</summary>
     public double LogPartitionBias => logPartition.ToDouble();
 
-    /// <summary>One discriminator step on <paramref name="dataBatch"/>; returns its loss (internal for benchmarks that time the steps).</summary>
-    internal double DiscriminatorStep(Tensor dataBatch, AdamOptimizer optimizer)
+    /// <summary>
+    /// One discriminator step on <paramref name="dataBatch"/> against the first as many rows of
+    /// <paramref name="generated"/>, detached (equal counts: the paper's mixture); returns its loss.
+    /// </summary>
+    internal double DiscriminatorStep(Tensor dataBatch, GeneratorBatch generated, AdamOptimizer optimizer)
     {
         using var scope = NewDisposeScope();
         var x = dataBatch.to(logPartition.dtype);
-        Tensor generated, logQGenerated, logQData;
+        long rows = x.shape[0];
+        if (rows > generated.Samples.shape[0]) throw new ArgumentException($"The data batch has {rows} rows, more than the generator batch's {generated.Samples.shape[0]}.", nameof(dataBatch));
+        Tensor logQData;
         using (no_grad())
         {
-            (generated, logQGenerated) = generator.SampleWithLogProb(x.shape[0], random);
             logQData = generator.LogProb(x);
         }
+        var samples = generated.Samples.narrow(0, 0, rows).detach();
+        var logQGenerated = generated.LogQ.narrow(0, 0, rows).detach();
+        var fixedGenerated = generated.FixedEnergy?.narrow(0, 0, rows).detach();
         // One pass per batch gives the energy and its penalized part (separate calls would run the network twice).
         var (energyData, penalizedData) = energy.ForwardWithPenalized(x);
-        var (energyGenerated, penalizedGenerated) = energy.ForwardWithPenalized(generated);
+        var (energyGenerated, penalizedGenerated) = energy.ForwardWithPenalized(samples, fixedGenerated);
         var loss = AdversarialObjective.DiscriminatorLoss(energyData, logQData, energyGenerated, logQGenerated, logPartition);
         if (options.EnergyPenalty > 0)
         {
@@ -116,12 +133,15 @@ internal sealed class AdversarialTrainer : IDisposable
         return loss.ToDouble();
     }
 
-    /// <summary>One generator step on a fresh batch; returns its loss (internal for benchmarks that time the steps).</summary>
-    internal double GeneratorStep(AdamOptimizer optimizer)
+    /// <summary>
+    /// One generator step on <paramref name="generated"/> (drawn before this iteration's discriminator step, used once:
+    /// its graph is spent here) under the current energy; returns its loss.
+    /// </summary>
+    internal double GeneratorStep(GeneratorBatch generated, AdamOptimizer optimizer)
     {
         using var scope = NewDisposeScope();
-        var (samples, logQ) = generator.SampleWithLogProb(options.BatchSize, random);
-        var loss = AdversarialObjective.GeneratorLoss(energy.forward(samples), logQ);
+        var (energyGenerated, _) = energy.ForwardWithPenalized(generated.Samples, generated.FixedEnergy);
+        var loss = AdversarialObjective.GeneratorLoss(energyGenerated, generated.LogQ);
         optimizer.ZeroGrad();
         loss.backward();
         nn.utils.clip_grad_norm_(generator.parameters(), options.GradientClip);
@@ -264,6 +284,9 @@ internal sealed class AdversarialTrainer : IDisposable
             Optimizers.Generator.Dispose();
         }
     }
+
+    /// <summary>One iteration's generator draw: samples and log q with their graph, and the energy's fixed part on them (null if it has none).</summary>
+    internal sealed record GeneratorBatch(Tensor Samples, Tensor LogQ, Tensor? FixedEnergy);
 
     /// <summary>Energy, generator and b, restorable together.</summary>
     private sealed class TrainerSnapshot(ParameterSnapshot energyState, ParameterSnapshot generatorState, double bias) : IDisposable

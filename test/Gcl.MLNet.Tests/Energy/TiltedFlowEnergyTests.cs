@@ -33,6 +33,44 @@ public sealed class TiltedFlowEnergyTests
     }
 
     [Fact]
+    public void TheFixedPartIsTheFrozenBaseAndHandingItInChangesNeitherValuesNorGradients()
+    {
+        // The adversarial iteration computes -log b once on its samples and hands it to both steps.
+        TorchRuntime.EnsureLoaded();
+        using var energy = TiltedEnergy();
+        using var scope = NewDisposeScope();
+        using var random = new Generator(10);
+        var u = (randn(7, 3, dtype: float64, generator: random) * 1.5).requires_grad_();
+
+        var fixedPart = energy.FixedPart(u);
+        using (no_grad())
+        {
+            Assert.True(allclose(fixedPart, energy.BaseLogProb(u).neg(), rtol: 1e-12, atol: 1e-12));
+        }
+        var (value, penalized) = energy.ForwardWithPenalized(u, fixedPart);
+        var loss = value.sum() + penalized.square().sum();
+        var parameters = energy.parameters().Where(p => p.requires_grad).ToArray();
+        var handedIn = autograd.grad([loss], [u, .. parameters], retain_graph: true);
+        var (direct, directPenalized) = energy.ForwardWithPenalized(u);
+        var computed = autograd.grad([direct.sum() + directPenalized.square().sum()], [u, .. parameters]);
+
+        using (no_grad())
+        {
+            Assert.True(allclose(value, energy.forward(u), rtol: 1e-12, atol: 1e-12));
+        }
+        Assert.Equal(computed.Count, handedIn.Count);
+        for (int i = 0; i < computed.Count; i++) Assert.True(allclose(handedIn[i], computed[i], rtol: 1e-10, atol: 1e-12), $"gradient {i} differs");
+        Assert.True(handedIn[0].abs().max().item<double>() > 1e-3, "the energy should depend on the rows");
+        // A training step moves only the trainable parameters, and they do not reach the fixed part.
+        using (no_grad())
+        {
+            foreach (var parameter in parameters) parameter.add_(0.5);
+            Assert.True(allclose(energy.FixedPart(u), fixedPart, rtol: 0, atol: 0));
+            Assert.False(allclose(energy.forward(u), value, rtol: 1e-6, atol: 1e-6), "the tilt should have moved");
+        }
+    }
+
+    [Fact]
     public void TheTailCapsTheEnergyOfFarRowsAndBarelyMovesNearOnes()
     {
         TorchRuntime.EnsureLoaded();

@@ -30,11 +30,16 @@ public sealed class AdversarialTrainerTests(AdversarialTrainerTests.EarlyStopped
         using var replay = new Generator(17);   // draws what the trainer's generator will draw
         var trainer = new AdversarialTrainer(problem.Energy, problem.Generator, options, random);
         var (energyOptimizer, generatorOptimizer) = trainer.CreateOptimizers((1e-2, 1e-3));
-        using var batch = problem.Train.narrow(0, 0, 64).clone();
+        // A data batch shorter than the generator's draw (an epoch's last batch) meets as many of the drawn samples.
+        using var batch = problem.Train.narrow(0, 0, 48).clone();
         var before = State.Of(problem, trainer);
 
-        var (expected, penalty) = DiscriminatorLoss(problem, batch, options.EnergyPenalty, replay);
-        double loss = trainer.DiscriminatorStep(batch, energyOptimizer);
+        var (expected, penalty) = DiscriminatorLoss(problem, batch, options.EnergyPenalty, replay, drawn: options.BatchSize);
+        double loss;
+        using (NewDisposeScope())
+        {
+            loss = trainer.DiscriminatorStep(batch, trainer.DrawGeneratorBatch(), energyOptimizer);
+        }
 
         Assert.True(penalty > 1e-3, $"the penalty term {penalty} should be visible in the loss");
         Assert.True(Math.Abs(loss - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"step loss {loss}, objective {expected}");
@@ -70,13 +75,58 @@ public sealed class AdversarialTrainerTests(AdversarialTrainerTests.EarlyStopped
             var (samples, logQ) = problem.Generator.SampleWithLogProb(options.BatchSize, replay);
             expected = AdversarialObjective.GeneratorLoss(problem.Energy.forward(samples), logQ).ToDouble();
         }
-        double loss = trainer.GeneratorStep(generatorOptimizer);
+        double loss;
+        using (NewDisposeScope())
+        {
+            loss = trainer.GeneratorStep(trainer.DrawGeneratorBatch(), generatorOptimizer);
+        }
 
         Assert.True(Math.Abs(loss - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"step loss {loss}, objective {expected}");
         var after = State.Of(problem, trainer);
         AssertChanged(before.Generator, after.Generator, before.Generator.Keys, "generator");
         AssertUnchanged(before.Energy, after.Energy, before.Energy.Keys, "energy");
         Assert.Equal(before.Bias, after.Bias);
+
+        energyOptimizer.Dispose();
+        generatorOptimizer.Dispose();
+    }
+
+    [Theory]
+    [InlineData(EnergyNetworkKind.TiltedFlow)]
+    [InlineData(EnergyNetworkKind.Mlp)]
+    public void OneDrawServesBothStepsAndTheGeneratorStepMeetsTheUpdatedEnergy(EnergyNetworkKind kind)
+    {
+        using var problem = new ToyProblem(kind, perturbed: true);
+        var options = new AdversarialOptions { BatchSize = 64 };
+        using var random = new Generator(31);
+        using var replay = new Generator(31);
+        var trainer = new AdversarialTrainer(problem.Energy, problem.Generator, options, random);
+        var (energyOptimizer, generatorOptimizer) = trainer.CreateOptimizers((1e-1, 1e-3));
+        using var batch = problem.Train.narrow(0, 0, 64).clone();
+
+        double generatorLoss, onTheDraw, onAFreshDraw, underTheOldEnergy;
+        using (NewDisposeScope())
+        {
+            using (no_grad())
+            {
+                var (samples, logQ) = problem.Generator.SampleWithLogProb(options.BatchSize, replay);
+                underTheOldEnergy = AdversarialObjective.GeneratorLoss(problem.Energy.forward(samples), logQ).ToDouble();
+            }
+            var generated = trainer.DrawGeneratorBatch();
+            trainer.DiscriminatorStep(batch, generated, energyOptimizer);
+            using (no_grad())
+            {
+                onTheDraw = AdversarialObjective.GeneratorLoss(problem.Energy.forward(generated.Samples), generated.LogQ).ToDouble();
+                var (fresh, freshLogQ) = problem.Generator.SampleWithLogProb(options.BatchSize, replay);
+                onAFreshDraw = AdversarialObjective.GeneratorLoss(problem.Energy.forward(fresh), freshLogQ).ToDouble();
+            }
+            generatorLoss = trainer.GeneratorStep(generated, generatorOptimizer);
+        }
+
+        // The generator step's loss is the updated energy on the very samples the discriminator step saw.
+        Assert.True(Math.Abs(generatorLoss - onTheDraw) <= 1e-6 * Math.Max(1, Math.Abs(onTheDraw)), $"step loss {generatorLoss}, on the draw {onTheDraw}");
+        Assert.True(Math.Abs(generatorLoss - underTheOldEnergy) > 1e-4, "the discriminator step should have moved the energy the generator step meets");
+        Assert.True(Math.Abs(generatorLoss - onAFreshDraw) > 1e-4, "a fresh draw would give another loss");
 
         energyOptimizer.Dispose();
         generatorOptimizer.Dispose();
@@ -93,8 +143,13 @@ public sealed class AdversarialTrainerTests(AdversarialTrainerTests.EarlyStopped
         var (energyOptimizer, generatorOptimizer) = trainer.CreateOptimizers((1e-2, 1e-2));
         using var batch = problem.Train.narrow(0, 0, 64).clone();
 
-        var discriminator = Enumerable.Range(0, 150).Select(_ => trainer.DiscriminatorStep(batch, energyOptimizer)).ToArray();
-        var generator = Enumerable.Range(0, 150).Select(_ => trainer.GeneratorStep(generatorOptimizer)).ToArray();
+        double Step(Func<AdversarialTrainer.GeneratorBatch, double> step)
+        {
+            using var scope = NewDisposeScope();
+            return step(trainer.DrawGeneratorBatch());
+        }
+        var discriminator = Enumerable.Range(0, 150).Select(_ => Step(drawn => trainer.DiscriminatorStep(batch, drawn, energyOptimizer))).ToArray();
+        var generator = Enumerable.Range(0, 150).Select(_ => Step(drawn => trainer.GeneratorStep(drawn, generatorOptimizer))).ToArray();
 
         Assert.All(discriminator.Concat(generator), loss => Assert.True(double.IsFinite(loss)));
         double discriminatorStart = discriminator.Take(10).Average(), discriminatorEnd = discriminator.TakeLast(10).Average();
@@ -231,11 +286,14 @@ public sealed class AdversarialTrainerTests(AdversarialTrainerTests.EarlyStopped
     private static double Square(double x) => x * x;
 
     // The loss of a discriminator step computed from the objective, with the draws the step will make.
-    private static (double Loss, double Penalty) DiscriminatorLoss(ToyProblem problem, Tensor batch, double penaltyWeight, Generator replay)
+    // The discriminator's objective on the batch against the first batch rows of a draw of `drawn` samples.
+    private static (double Loss, double Penalty) DiscriminatorLoss(ToyProblem problem, Tensor batch, double penaltyWeight, Generator replay, long drawn)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var (generated, logQGenerated) = problem.Generator.SampleWithLogProb(batch.shape[0], replay);
+        var (allGenerated, allLogQ) = problem.Generator.SampleWithLogProb(drawn, replay);
+        var generated = allGenerated.narrow(0, 0, batch.shape[0]);
+        var logQGenerated = allLogQ.narrow(0, 0, batch.shape[0]);
         var logQData = problem.Generator.LogProb(batch);
         var b = zeros(1).squeeze();
         var loss = AdversarialObjective.DiscriminatorLoss(problem.Energy.forward(batch), logQData, problem.Energy.forward(generated), logQGenerated, b);
