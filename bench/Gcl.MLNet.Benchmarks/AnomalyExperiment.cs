@@ -23,7 +23,7 @@ internal static class AnomalyExperiment
     }
 
     /// <summary>One variant's AUROC, whether its log Z is reliable, its best iteration, train seconds and the fit's warnings.</summary>
-    public sealed record Result(double Auroc, bool Reliable, int BestIteration, double Seconds, IReadOnlyList<string> Warnings);
+    public sealed record Result(double Auroc, bool Reliable, int BestIteration, double Seconds, IReadOnlyList<string> Warnings, double ValidationLogLikelihood);
 
     /// <summary>Fits on all <paramref name="features"/> (as the anomaly entry point would) and scores them against <paramref name="labels"/>; <paramref name="log"/> prints progress.</summary>
     public static Result Measure(float[][] features, float[] labels, EnergyModelOptions options, long seed, bool log = true)
@@ -34,7 +34,8 @@ internal static class AnomalyExperiment
         var logDensity = new float[features.Length];
         model.Score(features.SelectMany(r => r).ToArray(), energy, logDensity);
         double auc = Auroc(logDensity.Select(v => -(double)v).ToArray(), labels);
-        return new Result(auc, model.Partition.IsReliable, model.Summary.BestIteration, clock.Elapsed.TotalSeconds, model.Summary.Warnings);
+        return new Result(auc, model.Partition.IsReliable, model.Summary.BestIteration, clock.Elapsed.TotalSeconds, model.Summary.Warnings,
+            model.Summary.ValidationLogLikelihood);
     }
 
     /// <summary>Area under the ROC curve: the probability that an anomaly outscores a normal row (ties count half).</summary>

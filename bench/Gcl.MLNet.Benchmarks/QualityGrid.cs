@@ -59,6 +59,13 @@ internal static class QualityGrid
         ["adv-300-ab1024-lr1e-2"] = new() { AdversarialIterations = 300, AdversarialBatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["adv-400-ab1024-lr1e-2"] = new() { AdversarialIterations = 400, AdversarialBatchSize = 1024, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
         ["adv-300-ab512-lr1e-2"] = new() { AdversarialIterations = 300, AdversarialBatchSize = 512, EnergyLearningRate = 1e-2, TrainingNoise = EnergyModelOptions.DensityTrainingNoise },
+        ["anomaly-2x16"] = new() { FlowBlocks = 2, FlowHiddenWidth = 16 },
+        ["anomaly-2x32"] = new() { FlowBlocks = 2, FlowHiddenWidth = 32 },
+        ["anomaly-4x16"] = new() { FlowBlocks = 4, FlowHiddenWidth = 16 },
+        ["anomaly-4x32"] = new() { FlowBlocks = 4, FlowHiddenWidth = 32 },
+        ["warm-batch-64"] = new() { BatchSize = 64 },
+        ["warm-batch-128"] = new() { BatchSize = 128 },
+        ["warm-batch-512"] = new() { BatchSize = 512 },
         ["tilt-10-lowpen"] = new() { AdversarialIterations = EnergyIterations, TiltBound = 10, EnergyPenalty = 1e-3, TrainingNoise = SessionFourNoise },
     };
 
@@ -107,7 +114,7 @@ internal static class QualityGrid
         if (AnomalyData(data, set) is (var features, var labels))
         {
             var a = AnomalyExperiment.Measure(features, labels, options, seed, log: false);
-            return $"| {set} | {variant} | {seed} | {a.Auroc:F3} | | | | | | {a.Reliable} | {Warnings(a.Warnings)} | {a.Seconds:F1} |";
+            return $"| {set} | {variant} | {seed} | {a.Auroc:F3} | | | | | | {a.Reliable} | {Warnings(a.Warnings)} | {a.Seconds:F1} (validation log-likelihood {a.ValidationLogLikelihood:F3}) |";
         }
         var train = CsvTable.Load(Path.Combine(data, $"density_{set}_train.csv")).Rows;
         var test = CsvTable.Load(Path.Combine(data, $"density_{set}_test.csv")).Rows;
