@@ -114,13 +114,11 @@ internal sealed class AdversarialTrainer : IDisposable
         {
             logQData = generator.LogProb(x);
         }
-        var samples = generated.Samples.narrow(0, 0, rows).detach();
-        var logQGenerated = generated.LogQ.narrow(0, 0, rows).detach();
-        var fixedGenerated = generated.FixedEnergy?.narrow(0, 0, rows).detach();
+        var met = generated.FirstRowsDetached(rows);
         // One pass per batch gives the energy and its penalized part (separate calls would run the network twice).
         var (energyData, penalizedData) = energy.ForwardWithPenalized(x);
-        var (energyGenerated, penalizedGenerated) = energy.ForwardWithPenalized(samples, fixedGenerated);
-        var loss = AdversarialObjective.DiscriminatorLoss(energyData, logQData, energyGenerated, logQGenerated, logPartition);
+        var (energyGenerated, penalizedGenerated) = energy.ForwardWithPenalized(met.Samples, met.FixedEnergy);
+        var loss = AdversarialObjective.DiscriminatorLoss(energyData, logQData, energyGenerated, met.LogQ, logPartition);
         if (options.EnergyPenalty > 0)
         {
             var penalty = penalizedData.Squared().mean().Plus(penalizedGenerated.Squared().mean());
@@ -286,7 +284,12 @@ internal sealed class AdversarialTrainer : IDisposable
     }
 
     /// <summary>One iteration's generator draw: samples and log q with their graph, and the energy's fixed part on them (null if it has none).</summary>
-    internal sealed record GeneratorBatch(Tensor Samples, Tensor LogQ, Tensor? FixedEnergy);
+    internal sealed record GeneratorBatch(Tensor Samples, Tensor LogQ, Tensor? FixedEnergy)
+    {
+        /// <summary>The first <paramref name="rows"/> rows, cut off from the graph (what the discriminator step meets).</summary>
+        public GeneratorBatch FirstRowsDetached(long rows) =>
+            new(Samples.narrow(0, 0, rows).detach(), LogQ.narrow(0, 0, rows).detach(), FixedEnergy?.narrow(0, 0, rows).detach());
+    }
 
     /// <summary>Energy, generator and b, restorable together.</summary>
     private sealed class TrainerSnapshot(ParameterSnapshot energyState, ParameterSnapshot generatorState, double bias) : IDisposable
