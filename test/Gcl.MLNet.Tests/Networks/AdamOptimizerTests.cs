@@ -42,6 +42,41 @@ public sealed class AdamOptimizerTests
         Assert.True(ours.named_parameters().Zip(theirs.named_parameters()).Any(), "the networks have parameters");
     }
 
+    // A step where only some parameters have gradients takes the per-parameter path over the same flat moments.
+    [Fact]
+    public void WhenSomeParametersLackGradientsTheOthersStepAsIfAlone()
+    {
+        var stepped = new Parameter(tensor(new float[] { 1, 2, 3 }));
+        var idle = new Parameter(tensor(new float[] { 4, 5 }));
+        var alone = new Parameter(tensor(new float[] { 1, 2, 3 }));
+        using var together = new AdamOptimizer([idle, stepped], 0.1, weightDecay: 0.01);
+        using var single = new AdamOptimizer([alone], 0.1, weightDecay: 0.01);
+
+        for (int step = 0; step < 5; step++)
+        {
+            using var scope = NewDisposeScope();
+            together.ZeroGrad();
+            single.ZeroGrad();
+            stepped.square().sum().backward();
+            alone.square().sum().backward();
+            together.Step();
+            single.Step();
+        }
+
+        Assert.Equal(alone.data<float>().ToArray(), stepped.data<float>().ToArray());
+        Assert.Equal(new[] { 4f, 5f }, idle.data<float>().ToArray());
+        Assert.NotEqual(new[] { 1f, 2f, 3f }, stepped.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void ParametersOfDifferentDtypesAreRefused()
+    {
+        var single = new Parameter(ones(2));
+        var doubled = new Parameter(ones(2, dtype: ScalarType.Float64));
+
+        Assert.Throws<ArgumentException>(() => new AdamOptimizer([single, doubled], 0.1));
+    }
+
     [Fact]
     public void ParametersWithoutGradientsAreLeftAlone()
     {
