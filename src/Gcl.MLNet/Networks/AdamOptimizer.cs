@@ -75,17 +75,18 @@ internal sealed class AdamOptimizer : IDisposable
         {
             for (int i = 0; i < parameters.Length; i++) gradients[i].copy_(grads[i]!);
             Update(firstMoment, secondMoment, gradient, update, keepFirst, addFirst, keepSecond, addSecond, stepSize, secondCorrection);
+        }
+        else
+        {
+            // Some parameters have no gradient: update the others' slices one by one, leaving those moments alone.
             for (int i = 0; i < parameters.Length; i++)
             {
-                if (weightDecay > 0) parameters[i].mul_(decay);
-                parameters[i].add_(updates[i], one);
+                if (grads[i] is { } parameterGradient) Update(firstMoments[i], secondMoments[i], parameterGradient, updates[i], keepFirst, addFirst, keepSecond, addSecond, stepSize, secondCorrection);
             }
-            return;
         }
         for (int i = 0; i < parameters.Length; i++)
         {
-            if (grads[i] is not { } parameterGradient) continue;
-            Update(firstMoments[i], secondMoments[i], parameterGradient, updates[i], keepFirst, addFirst, keepSecond, addSecond, stepSize, secondCorrection);
+            if (grads[i] is null) continue;
             if (weightDecay > 0) parameters[i].mul_(decay);
             parameters[i].add_(updates[i], one);
         }
